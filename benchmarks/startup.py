@@ -1,0 +1,64 @@
+"""Start-up time of dlcalc commands as a ratio to ``python -c pass`` (same run, medians).
+
+Targets (issues 2 and 10): --help and scalar commands <= 6x, matrix commands <= 10x.
+Run: python benchmarks/startup.py [--runs 21]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+CASES = [
+    ("dlcalc --help", ["--help"], 6.0),
+    (
+        "conv-size (scalar)",
+        ["conv-size", "--input", "227", "--kernel", "11", "--stride", "4", "--json"],
+        6.0,
+    ),
+    (
+        "pool (matrix)",
+        ["pool", "--input", "-1,2,0,0; 0,1,3,-2; 0,0,-1,4; 3,-1,-2,-2", "--size", "2", "--json"],
+        10.0,
+    ),
+]
+
+
+def median_time(cmd: list[str], runs: int) -> float:
+    times = []
+    env = dict(os.environ, NO_COLOR="1")
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env
+        )
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--runs", type=int, default=21)
+    args = ap.parse_args()
+    exe = shutil.which("dlcalc")
+    prefix = [exe] if exe else [sys.executable, "-m", "dlcalc"]
+    base = median_time([sys.executable, "-c", "pass"], args.runs)
+    print(f"python -c pass: {base * 1000:7.1f} ms (median of {args.runs})")
+    print(f"{'command':28} {'median ms':>10} {'ratio':>7} {'target':>7}  ok")
+    failed = 0
+    for label, argv, target in CASES:
+        t = median_time(prefix + argv, args.runs)
+        ratio = t / base
+        ok = ratio <= target
+        failed += not ok
+        print(f"{label:28} {t * 1000:10.1f} {ratio:7.2f} {target:7.1f}  {'yes' if ok else 'NO'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

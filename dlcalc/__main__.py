@@ -1,0 +1,6 @@
+"""``python -m dlcalc``."""
+
+from dlcalc.cli.app import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Typer front end: thin commands over the registry (dlcalc.ops) and the renderers."""

@@ -1,0 +1,316 @@
+"""The one registry of operations: op name -> engine function + argument spec.
+
+The CLI, ``dlcalc batch``, the quiz's calc questions and ``import dlcalc`` all go
+through :func:`run`; none of them computes anything itself. Each topic declares its
+operations in a sibling module (``dlcalc/ops/cnn.py`` ...) as a list ``OPS`` of
+:class:`Op`. Declarations are plain data (no NumPy), so building the CLI is cheap;
+the engine module is imported only when an operation runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from dlcalc import parse
+from dlcalc.errors import InputError, flag
+
+REQUIRED: Any = type("Required", (), {"__repr__": lambda self: "REQUIRED"})()
+
+TOPICS: tuple[str, ...] = (
+    "intro",
+    "unsupervised",
+    "mlp",
+    "optimization",
+    "cnn",
+    "architectures",
+    "rnn",
+    "applications",
+    "generative",
+    "rl",
+)
+
+# Modules under dlcalc/ops/ holding OPS lists, in the order commands are listed.
+_SPEC_MODULES = (
+    "cnn",
+    "arch",
+    "mlp",
+    "optim",
+    "norm",
+    "rnn",
+    "unsupervised",
+    "detection",
+    "generative",
+    "rl",
+)
+
+KINDS = (
+    "int",
+    "float",
+    "size",
+    "dims",
+    "vector",
+    "matrix",
+    "tensor",
+    "json",
+    "str",
+    "choice",
+    "bool",
+    "raw",
+)
+
+
+class Param:
+    """One argument of an operation: ``--name`` on the CLI, ``name`` in batch and the API.
+
+    kind: how the raw value is parsed (see ``KINDS``); ``lo``/``hi`` bound numbers;
+    ``multiple``: the flag may repeat (a list is passed); ``positional``: a CLI argument.
+    (A plain class rather than a dataclass: defining dataclasses costs start-up time.)
+    """
+
+    __slots__ = (
+        "name",
+        "kind",
+        "help",
+        "default",
+        "choices",
+        "lo",
+        "hi",
+        "positional",
+        "multiple",
+        "metavar",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        kind: str,
+        help: str,
+        default: Any = None,
+        choices: tuple[str, ...] = (),
+        lo: float | None = None,
+        hi: float | None = None,
+        positional: bool = False,
+        multiple: bool = False,
+        metavar: str | None = None,
+    ) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown param kind {kind!r} for {name}")
+        self.name, self.kind, self.help, self.default = name, kind, help, default
+        self.choices, self.lo, self.hi = choices, lo, hi
+        self.positional, self.multiple, self.metavar = positional, multiple, metavar
+
+    def __repr__(self) -> str:
+        return f"Param({self.name!r}, {self.kind!r})"
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+    @property
+    def flag(self) -> str:
+        return flag(self.name)
+
+    def parse(self, raw: Any) -> Any:
+        """Raw value (text, or a typed Python/NumPy value) -> the engine's argument."""
+        if self.multiple:
+            items = raw if isinstance(raw, list | tuple) else [raw]
+            return [self._parse_one(item) for item in items]
+        return self._parse_one(raw)
+
+    def _parse_one(self, raw: Any) -> Any:
+        kind, name = self.kind, self.name
+        if kind == "int":
+            return parse.parse_int(raw, name, lo=self.lo, hi=self.hi)
+        if kind == "float":
+            return parse.parse_float(raw, name, lo=self.lo, hi=self.hi)
+        if kind == "size":
+            return parse.parse_size(raw, name, lo=1 if self.lo is None else int(self.lo))
+        if kind == "dims":
+            return parse.parse_dims(raw, name)
+        if kind == "vector":
+            return parse.parse_vector(raw, name)
+        if kind == "matrix":
+            return parse.parse_matrix(raw, name)
+        if kind == "tensor":
+            return parse.parse_tensor(raw, name)
+        if kind == "json":
+            return parse.parse_json(raw, name)
+        if kind == "str":
+            return parse.parse_str(raw, name)
+        if kind == "choice":
+            return parse.parse_choice(raw, name, self.choices)
+        if kind == "bool":
+            return parse.parse_bool(raw, name)
+        return raw
+
+
+class Op:
+    """A registered operation.
+
+    func: ``"dlcalc.engine.cnn:conv_size"``, a keyword-only function returning a Solution.
+    result_keys: the documented result keys, the primary answer first (``--check ANSWER``).
+    example: arguments of a typical call (used for ``--help``, the README and the tests).
+    """
+
+    __slots__ = (
+        "name",
+        "topic",
+        "func",
+        "summary",
+        "params",
+        "result_keys",
+        "example",
+        "description",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        topic: str,
+        func: str,
+        summary: str,
+        params: tuple[Param, ...],
+        result_keys: tuple[str, ...],
+        example: Mapping[str, Any] | None = None,
+        description: str = "",
+    ) -> None:
+        if topic not in TOPICS:
+            raise ValueError(f"{name}: unknown topic {topic!r}")
+        self.name, self.topic, self.func, self.summary = name, topic, func, summary
+        self.params, self.result_keys = tuple(params), tuple(result_keys)
+        self.example = dict(example or {})
+        self.description = description
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r})"
+
+    @property
+    def primary(self) -> str:
+        return self.result_keys[0]
+
+    @property
+    def api_name(self) -> str:
+        """``conv-size`` -> ``conv_size``; Python keywords get a trailing ``_``."""
+        import keyword
+
+        name = self.name.replace("-", "_")
+        return name + "_" if keyword.iskeyword(name) else name
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    def load(self) -> Callable[..., Any]:
+        module, _, attr = self.func.partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def bind(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        """Parse raw arguments into the engine's keyword arguments (defaults applied).
+
+        Keys may use ``-`` or ``_``; ``None`` means "not given". Unknown keys, missing
+        required arguments and malformed values raise :class:`InputError`.
+        """
+        given: dict[str, Any] = {}
+        known = {p.name for p in self.params}
+        for key, value in args.items():
+            norm = str(key).lstrip("-").replace("-", "_")
+            if norm not in known:
+                expected = ", ".join(p.flag for p in self.params)
+                raise InputError(
+                    f"{flag(norm)}: unknown argument for {self.name} (expected {expected})"
+                )
+            if value is not None and not _empty_list(value):
+                given[norm] = value
+        kwargs: dict[str, Any] = {}
+        for p in self.params:
+            if p.name in given:
+                kwargs[p.name] = p.parse(given[p.name])
+            elif p.required:
+                raise InputError(f"{p.flag}: required for {self.name} ({p.help})")
+            elif p.default is None:
+                kwargs[p.name] = [] if p.multiple else None
+            else:
+                kwargs[p.name] = p.parse(p.default)
+        return kwargs
+
+    def example_cli(self) -> str:
+        """The example as a command line: ``dlcalc conv-size --input 227 --kernel 11``."""
+        parts = ["dlcalc", self.name]
+        for key, value in self.example.items():
+            p = self.param(key)
+            values = value if p.multiple and isinstance(value, list) else [value]
+            for v in values:
+                if p.kind == "bool":
+                    if v:
+                        parts.append(p.flag)
+                    continue
+                text = _cli_text(v)
+                if p.positional:
+                    parts.append(text)
+                else:
+                    parts += [p.flag, text]
+        return " ".join(parts)
+
+
+def _cli_text(value: Any) -> str:
+    import json
+    import shlex
+
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, (dict, list)):
+        text = json.dumps(value, separators=(",", ":"))
+    else:
+        text = str(value)
+    return shlex.quote(text)
+
+
+def _empty_list(value: Any) -> bool:
+    return isinstance(value, list | tuple) and not value
+
+
+_REGISTRY: dict[str, Op] | None = None
+
+
+def registry() -> dict[str, Op]:
+    """All operations by name, in CLI order (loaded once; plain data, no NumPy)."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        ops: dict[str, Op] = {}
+        for mod in _SPEC_MODULES:
+            for op in importlib.import_module(f"dlcalc.ops.{mod}").OPS:
+                if op.name in ops:
+                    raise RuntimeError(f"operation {op.name!r} registered twice")
+                ops[op.name] = op
+        _REGISTRY = ops
+    return _REGISTRY
+
+
+def get(name: str) -> Op:
+    """The operation called ``name`` (``conv_size`` and ``conv-size`` both work)."""
+    ops = registry()
+    key = str(name).strip().replace("_", "-")
+    if key in ops:
+        return ops[key]
+    if key.endswith("-") and key[:-1] in ops:  # return_ -> return
+        return ops[key[:-1]]
+    import difflib
+
+    close = difflib.get_close_matches(key, list(ops), n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise InputError(f"unknown operation {name!r}{hint}")
+
+
+def run(name: str, args: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Any:
+    """Parse ``args``, run the engine, return its Solution with command and inputs set."""
+    op = get(name)
+    merged = dict(args or {}, **kwargs)
+    bound = op.bind(merged)
+    solution = op.load()(**bound)
+    solution.command = op.name
+    solution.inputs = {k: v for k, v in bound.items() if v is not None and not _empty_list(v)}
+    return solution

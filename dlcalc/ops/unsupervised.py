@@ -1,0 +1,3 @@
+"""Operations of this topic (filled in by its issue)."""
+
+OPS: list = []

@@ -1,0 +1,49 @@
+"""Rich (terminal) rendering of a Solution: coloured steps, tables, a result table."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from dlcalc.render.values import value_lines
+from dlcalc.solution import Solution, Table
+
+
+def _table(table: Table) -> RichTable:
+    out = RichTable(title=table.title, title_justify="left", show_edge=False, header_style="bold")
+    for col in table.columns:
+        out.add_column(col, justify="right")
+    for row in table.rows:
+        out.add_row(*(escape(c if isinstance(c, str) else value_lines(c)[0]) for c in row))
+    return out
+
+
+def render(sol: Solution, console: Console) -> None:
+    """Print the working: per step the formula, the substitution and the value."""
+    parts = []
+    for i, step in enumerate(sol.steps, start=1):
+        text = Text()
+        text.append(f"{i}. {step.title}\n", style="bold")
+        text.append(f"   {step.formula}\n", style="cyan")
+        if step.substituted:
+            text.append(f"   = {step.substituted}\n", style="dim")
+        if not (isinstance(step.value, str) and not step.value):
+            vals = value_lines(step.value)
+            text.append(f"   = {vals[0]}\n", style="bold green")
+            for v in vals[1:]:
+                text.append(f"     {v}\n", style="bold green")
+        parts.append(text)
+    console.print(Panel(Group(*parts), title=f"[bold]{escape(sol.command)}[/]", title_align="left"))
+    for table in sol.tables:
+        console.print(_table(table))
+    result = RichTable(show_header=True, header_style="bold", show_edge=False)
+    result.add_column("result")
+    result.add_column("value", style="bold green")
+    for key, value in sol.result.items():
+        result.add_row(key, escape("\n".join(value_lines(value))))
+    console.print(result)
+    for note in sol.notes:
+        console.print(f"[yellow]note:[/] {escape(note)}")

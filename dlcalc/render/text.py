@@ -1,0 +1,117 @@
+"""Plain-text, Markdown and LaTeX renderings of a Solution."""
+
+from __future__ import annotations
+
+from dlcalc.render.values import is_matrix, one_line, value_lines
+from dlcalc.solution import Solution, Table
+
+
+def _table_lines(table: Table) -> list[str]:
+    rows = [[one_line(c) for c in row] for row in table.rows]
+    cols = list(table.columns)
+    widths = [max([len(cols[i])] + [len(r[i]) for r in rows]) for i in range(len(cols))]
+    out = [table.title, "  " + "  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True))]
+    out.append("  " + "  ".join("-" * w for w in widths))
+    out += ["  " + "  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return out
+
+
+def plain(sol: Solution) -> str:
+    """Exam-style working as plain text: each step's formula, substitution and value."""
+    lines = [sol.command or "result", ""]
+    for i, step in enumerate(sol.steps, start=1):
+        lines.append(f"{i}. {step.title}")
+        lines.append(f"   {step.formula}")
+        if step.substituted:
+            lines.append(f"   = {step.substituted}")
+        if not (isinstance(step.value, str) and not step.value):
+            vals = value_lines(step.value)
+            lines.append(f"   = {vals[0]}")
+            lines += [f"     {v}" for v in vals[1:]]
+    for table in sol.tables:
+        lines += ["", *_table_lines(table)]
+    lines += ["", "Result"]
+    width = max((len(k) for k in sol.result), default=0)
+    for key, value in sol.result.items():
+        vals = value_lines(value)
+        lines.append(f"  {key.ljust(width)} = {vals[0]}")
+        lines += [" " * (width + 5) + v for v in vals[1:]]
+    for note in sol.notes:
+        lines.append(f"note: {note}")
+    return "\n".join(lines)
+
+
+def markdown(sol: Solution) -> str:
+    """Working as Markdown: a numbered section per step, a result table."""
+    out = [f"## {sol.command or 'result'}", ""]
+    for i, step in enumerate(sol.steps, start=1):
+        out.append(f"**{i}. {step.title}**")
+        out.append("")
+        out.append(f"    {step.formula}")
+        if step.substituted:
+            out.append(f"    = {step.substituted}")
+        if not (isinstance(step.value, str) and not step.value):
+            for j, v in enumerate(value_lines(step.value)):
+                out.append(("    = " if j == 0 else "      ") + v)
+        out.append("")
+    for table in sol.tables:
+        out += [f"**{table.title}**", "", "| " + " | ".join(table.columns) + " |"]
+        out.append("|" + "---|" * len(table.columns))
+        out += ["| " + " | ".join(one_line(c) for c in row) + " |" for row in table.rows]
+        out.append("")
+    out += ["| result | value |", "|---|---|"]
+    for key, value in sol.result.items():
+        text = "<br>".join(value_lines(value)) if is_matrix(value) else one_line(value)
+        out.append(f"| `{key}` | {text.replace('|', '&#124;')} |")
+    for note in sol.notes:
+        out += ["", f"> note: {note}"]
+    return "\n".join(out)
+
+
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
+def _tex(text: str) -> str:
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
+
+
+def _tex_value(value: object) -> str:
+    if is_matrix(value):
+        rows = [
+            " & ".join(r.strip("[] ").split()) for r in value_lines(value) if r.startswith("[ ")
+        ]
+        return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
+    return r"\texttt{" + _tex(one_line(value)) + "}"
+
+
+def latex(sol: Solution) -> str:
+    """Working as a LaTeX fragment (an enumerate of steps and a tabular of results)."""
+    out = [r"\subsection*{" + _tex(sol.command or "result") + "}", r"\begin{enumerate}"]
+    for step in sol.steps:
+        out.append(r"  \item \textbf{" + _tex(step.title) + r"}\\")
+        out.append(r"  \texttt{" + _tex(step.formula) + r"}\\")
+        if step.substituted:
+            out.append(r"  $=$ \texttt{" + _tex(step.substituted) + r"}\\")
+        if not (isinstance(step.value, str) and not step.value):
+            out.append(r"  $=$ $" + _tex_value(step.value) + "$")
+    out += [r"\end{enumerate}", r"\begin{tabular}{ll}"]
+    for key, value in sol.result.items():
+        out.append(r"  \texttt{" + _tex(key) + r"} & $" + _tex_value(value) + r"$ \\")
+    out.append(r"\end{tabular}")
+    for note in sol.notes:
+        out.append(r"\par\emph{Note: " + _tex(note) + "}")
+    return "\n".join(out)
+
+
+RENDERERS = {"plain": plain, "markdown": markdown, "latex": latex}

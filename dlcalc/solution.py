@@ -1,0 +1,177 @@
+"""What every engine returns: result values plus the ordered steps of the working.
+
+A ``Solution`` is also a read-only mapping over its result, so API users can write
+``dlcalc.conv_size(input=227, kernel=11, stride=4)["out_w"]``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from dlcalc.errors import ComputationError
+
+
+class Step:
+    """One line of working: the formula, the formula with numbers, and the value.
+
+    (Plain classes here and below: dataclass definitions cost start-up time.)
+    """
+
+    __slots__ = ("title", "formula", "substituted", "value")
+
+    def __init__(self, title: str, formula: str, substituted: str = "", value: Any = "") -> None:
+        self.title, self.formula, self.substituted, self.value = title, formula, substituted, value
+
+    def __repr__(self) -> str:
+        return f"Step({self.title!r}, {self.formula!r}, {self.substituted!r}, {self.value!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Step) and self.to_dict() == other.to_dict()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def to_dict(self) -> dict[str, Any]:
+        value = self.value if isinstance(self.value, str) else jsonable(self.value, "step")
+        return {
+            "title": self.title,
+            "formula": self.formula,
+            "substituted": self.substituted,
+            "value": value,
+        }
+
+
+class Table:
+    """A table of the working (per-epoch, per-step, per-layer); rendered, not in JSON."""
+
+    __slots__ = ("title", "columns", "rows")
+
+    def __init__(self, title: str, columns: Any, rows: Any) -> None:
+        self.title, self.columns = title, tuple(columns)
+        self.rows = tuple(tuple(r) for r in rows)
+
+    def __repr__(self) -> str:
+        return f"Table({self.title!r}, {len(self.rows)} rows)"
+
+
+class Solution(Mapping):
+    """Result values (keyed as in CONTRACT section 2), the steps, notes and tables.
+
+    ``command`` and ``inputs`` (the parsed arguments) are filled in by the registry.
+    """
+
+    __slots__ = ("result", "steps", "notes", "tables", "command", "inputs")
+
+    def __init__(
+        self,
+        result: dict[str, Any],
+        steps: list[Step] | None = None,
+        notes: list[str] | None = None,
+        tables: list[Table] | None = None,
+        command: str = "",
+        inputs: dict[str, Any] | None = None,
+    ) -> None:
+        self.result = result
+        self.steps = steps if steps is not None else []
+        self.notes = notes if notes is not None else []
+        self.tables = tables if tables is not None else []
+        self.command = command
+        self.inputs = inputs if inputs is not None else {}
+
+    def __getitem__(self, key: str) -> Any:
+        return self.result[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.result)
+
+    def __len__(self) -> int:
+        return len(self.result)
+
+    def __repr__(self) -> str:
+        return f"Solution({self.command!r}, result={self.result!r})"
+
+    def to_dict(self, *, steps: bool = True) -> dict[str, Any]:
+        """The ``--json`` object of CONTRACT section 1 (plus ``notes`` when there are any)."""
+        out: dict[str, Any] = {
+            "command": self.command,
+            "inputs": jsonable(self.inputs, "inputs", whole=True),
+            "result": jsonable(self.result, "result"),
+        }
+        if steps:
+            out["steps"] = [s.to_dict() for s in self.steps]
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out
+
+    def to_json(self, *, indent: int | None = 2, steps: bool = True) -> str:
+        return json.dumps(self.to_dict(steps=steps), indent=indent, allow_nan=False)
+
+
+def jsonable(value: Any, where: str = "value", *, whole: bool = False) -> Any:
+    """Python/NumPy values -> JSON-ready ones. Integers stay integers; NaN/inf raise.
+
+    ``whole``: float arrays holding only whole numbers are written as integers (used for
+    the echoed inputs, which the parser reads as float64).
+    """
+    if value is None or isinstance(value, bool | str | int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ComputationError(f"{where}: the computation gave a non-finite value ({value})")
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v, where, whole=whole) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v, where, whole=whole) for v in value]
+    if hasattr(value, "tolist"):  # NumPy arrays and scalars
+        kind = getattr(getattr(value, "dtype", None), "kind", "")
+        if kind == "f":
+            import numpy as np
+
+            if not np.isfinite(value).all():
+                raise ComputationError(
+                    f"{where}: the computation gave a non-finite value (overflow or log of 0)"
+                )
+            if whole and getattr(value, "ndim", 0):
+                value = as_exact(value)
+        return value.tolist()
+    if hasattr(value, "to_dict"):
+        return jsonable(value.to_dict(), where)
+    raise TypeError(f"cannot serialise {type(value).__name__} in {where}")
+
+
+def as_exact(arr: Any) -> Any:
+    """Return ``arr`` as int64 when every entry is a whole number (|x| < 2**53), else as is.
+
+    Used where integer inputs give integer outputs (max-pooling, convolution of integer
+    maps), so that ``[[2, 3], [3, 4]]`` prints as the slides write it.
+    """
+    import numpy as np
+
+    if arr.dtype.kind == "f" and arr.size and np.isfinite(arr).all():
+        if np.all(np.abs(arr) < 2**53) and np.all(arr == np.round(arr)):
+            return arr.astype(np.int64)
+    return arr
+
+
+def fmt(x: Any, digits: int = 6) -> str:
+    """A number (or array) as it would be written in working: ``55``, ``0.731059``, ``[1, 2]``."""
+    if isinstance(x, bool):
+        return "true" if x else "false"
+    if isinstance(x, int):
+        return str(x)
+    if isinstance(x, float):
+        if x.is_integer() and abs(x) < 1e15:
+            return str(int(x))
+        return f"{x:.{digits}g}"
+    if hasattr(x, "ndim"):
+        if x.ndim == 0:
+            return fmt(x.item(), digits)
+        if x.ndim == 1:
+            return "[" + ", ".join(fmt(v, digits) for v in x.tolist()) + "]"
+        return "[" + ", ".join(fmt(row, digits) for row in x) + "]"
+    if isinstance(x, list | tuple):
+        return "[" + ", ".join(fmt(v, digits) for v in x) + "]"
+    return str(x)
