@@ -56,13 +56,30 @@ class Table:
         return f"Table({self.title!r}, {len(self.rows)} rows)"
 
 
+class Plot:
+    """Data for a terminal plot (drawn by dlcalc.render.plot with ``--plot``); not in JSON.
+
+    series: (label, xs, ys) triples; kind: "line" or "scatter" for every series.
+    """
+
+    __slots__ = ("title", "series", "kind", "xlabel", "ylabel")
+
+    def __init__(self, title: str, series: list[tuple[str, Any, Any]], kind: str = "line",
+                 xlabel: str = "", ylabel: str = "") -> None:
+        self.title, self.series, self.kind = title, list(series), kind
+        self.xlabel, self.ylabel = xlabel, ylabel
+
+    def __repr__(self) -> str:
+        return f"Plot({self.title!r}, {len(self.series)} series)"
+
+
 class Solution(Mapping):
     """Result values (keyed as in CONTRACT section 2), the steps, notes and tables.
 
     ``command`` and ``inputs`` (the parsed arguments) are filled in by the registry.
     """
 
-    __slots__ = ("result", "steps", "notes", "tables", "command", "inputs")
+    __slots__ = ("result", "steps", "notes", "tables", "plots", "command", "inputs")
 
     def __init__(
         self,
@@ -70,6 +87,7 @@ class Solution(Mapping):
         steps: list[Step] | None = None,
         notes: list[str] | None = None,
         tables: list[Table] | None = None,
+        plots: list[Plot] | None = None,
         command: str = "",
         inputs: dict[str, Any] | None = None,
     ) -> None:
@@ -77,6 +95,7 @@ class Solution(Mapping):
         self.steps = steps if steps is not None else []
         self.notes = notes if notes is not None else []
         self.tables = tables if tables is not None else []
+        self.plots = plots if plots is not None else []
         self.command = command
         self.inputs = inputs if inputs is not None else {}
 

@@ -26,7 +26,10 @@ except ImportError:  # pragma: no cover
     from click import exceptions as _click_exc  # type: ignore[no-redef]
 
 # Modules adding non-calculator commands (quiz, bank, batch, ...): each has register(app).
-EXTRA_COMMAND_MODULES: tuple[str, ...] = ()
+EXTRA_COMMAND_MODULES: tuple[str, ...] = ("dlcalc.cli.quiz", "dlcalc.cli.batch")
+
+# Two-word commands that map onto one registered operation: dlcalc optim compare ...
+ALIASES: dict[tuple[str, str], str] = {("optim", "compare"): "optim-compare"}
 
 _PANELS = {
     "cnn": "CNN",
@@ -54,6 +57,11 @@ class DlcalcGroup(TyperGroup):
     Calculator commands are built lazily from the registry: running one command builds
     only that command's options, which keeps start-up fast.
     """
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if len(args) >= 2 and (args[0], args[1]) in ALIASES:
+            args = [ALIASES[(args[0], args[1])], *args[2:]]
+        return super().resolve_command(ctx, args)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return [*registry(), *super().list_commands(ctx)]

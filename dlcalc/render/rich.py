@@ -39,6 +39,12 @@ def render(sol: Solution, console: Console) -> None:
     console.print(Panel(Group(*parts), title=f"[bold]{escape(sol.command)}[/]", title_align="left"))
     for table in sol.tables:
         console.print(_table(table))
+    for plot in sol.plots:
+        from rich.text import Text as _Text
+
+        from dlcalc.render.plot import plot_text
+
+        console.print(_Text(plot_text(plot)))
     result = RichTable(show_header=True, header_style="bold", show_edge=False)
     result.add_column("result")
     result.add_column("value", style="bold green")

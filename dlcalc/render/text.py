@@ -30,6 +30,10 @@ def plain(sol: Solution) -> str:
             lines += [f"     {v}" for v in vals[1:]]
     for table in sol.tables:
         lines += ["", *_table_lines(table)]
+    for plot in sol.plots:
+        from dlcalc.render.plot import plot_text
+
+        lines += ["", plot_text(plot)]
     lines += ["", "Result"]
     width = max((len(k) for k in sol.result), default=0)
     for key, value in sol.result.items():

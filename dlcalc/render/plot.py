@@ -1,0 +1,23 @@
+"""Terminal plots of a Solution's ``plots`` (plotext), for ``--plot`` options."""
+
+from __future__ import annotations
+
+from dlcalc.solution import Plot
+
+
+def plot_text(plot: Plot, width: int = 78, height: int = 20) -> str:
+    """Draw one plot as text (no colour codes, so it also works when piped)."""
+    import plotext as plt
+
+    plt.clear_figure()
+    plt.plotsize(width, height)
+    plt.theme("clear")
+    plt.title(plot.title)
+    if plot.xlabel:
+        plt.xlabel(plot.xlabel)
+    if plot.ylabel:
+        plt.ylabel(plot.ylabel)
+    draw = plt.scatter if plot.kind == "scatter" else plt.plot
+    for label, xs, ys in plot.series:
+        draw(list(map(float, xs)), list(map(float, ys)), label=label)
+    return plt.build()
