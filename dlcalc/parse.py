@@ -149,6 +149,8 @@ _SIZE_SEPARATORS = ("x", "X", "\u00d7", "*", ",")
 
 def parse_dims(raw: Any, name: str, *, ndim: int | None = None, lo: int = 1) -> tuple[int, ...]:
     """``3x224x224`` -> (3, 224, 224). Every entry an integer >= ``lo``."""
+    if type(raw) is int and raw >= lo and ndim in (None, 1):  # fast path (batch records)
+        return (raw,)
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         parts: list[Any] = [raw]
     elif isinstance(raw, list | tuple):

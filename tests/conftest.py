@@ -25,9 +25,9 @@ class Cli:
         assert res.exit_code == 0, (res.stdout, res.stderr)
         return json.loads(res.stdout)
 
-    def error(self, *args: str, flag: str | None = None) -> str:
+    def error(self, *args: str, flag: str | None = None, input: str | None = None) -> str:
         """Run expecting a usage error: exit 2, one ``error:`` line naming ``flag``."""
-        res = self(*args)
+        res = self(*args, input=input)
         assert res.exit_code == 2, (res.exit_code, res.stdout, res.stderr)
         lines = res.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: "), res.stderr

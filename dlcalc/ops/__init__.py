@@ -17,6 +17,7 @@ from dlcalc import parse
 from dlcalc.errors import InputError, flag
 
 REQUIRED: Any = type("Required", (), {"__repr__": lambda self: "REQUIRED"})()
+_UNSET: Any = object()
 
 TOPICS: tuple[str, ...] = (
     "intro",
@@ -80,6 +81,7 @@ class Param:
         "positional",
         "multiple",
         "metavar",
+        "_parsed_default",
     )
 
     def __init__(
@@ -100,6 +102,17 @@ class Param:
         self.name, self.kind, self.help, self.default = name, kind, help, default
         self.choices, self.lo, self.hi = choices, lo, hi
         self.positional, self.multiple, self.metavar = positional, multiple, metavar
+        self._parsed_default: Any = _UNSET
+
+    def parsed_default(self) -> Any:
+        """The default, parsed once and reused when immutable (batch runs bind many records)."""
+        cached = self._parsed_default
+        if cached is not _UNSET:
+            return cached
+        value = self.parse(self.default)
+        if isinstance(value, int | float | str | tuple | bool):
+            self._parsed_default = value
+        return value
 
     def __repr__(self) -> str:
         return f"Param({self.name!r}, {self.kind!r})"
@@ -234,7 +247,7 @@ class Op:
             elif p.default is None:
                 kwargs[p.name] = [] if p.multiple else None
             else:
-                kwargs[p.name] = p.parse(p.default)
+                kwargs[p.name] = p.parsed_default()
         return kwargs
 
     def example_cli(self) -> str:
