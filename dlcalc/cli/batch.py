@@ -65,7 +65,7 @@ def batch(
         )
     else:
         try:
-            stream = open(source, encoding="utf-8-sig", newline="")  # noqa: SIM115
+            stream = open(source, encoding="utf-8-sig", newline="")
         except FileNotFoundError:
             raise InputError(f"{source}: no such file") from None
         except IsADirectoryError:
