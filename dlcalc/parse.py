@@ -21,6 +21,7 @@ MAX_ELEMENTS = 10_000_000
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TEXT_CHARS = 50 * 1024 * 1024
 MAX_DEPTH = 32
+MAX_DIM = 1_000_000  # any one size (H, W, kernel, channels...) given as NxM
 FILE_SUFFIXES = (".csv", ".json", ".txt", ".npy")
 
 _NUM_CHARS = frozenset("0123456789.+-eE")
@@ -149,7 +150,7 @@ _SIZE_SEPARATORS = ("x", "X", "\u00d7", "*", ",")
 
 def parse_dims(raw: Any, name: str, *, ndim: int | None = None, lo: int = 1) -> tuple[int, ...]:
     """``3x224x224`` -> (3, 224, 224). Every entry an integer >= ``lo``."""
-    if type(raw) is int and raw >= lo and ndim in (None, 1):  # fast path (batch records)
+    if type(raw) is int and lo <= raw <= MAX_DIM and ndim in (None, 1):  # fast path (batch)
         return (raw,)
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         parts: list[Any] = [raw]
@@ -173,6 +174,8 @@ def parse_dims(raw: Any, name: str, *, ndim: int | None = None, lo: int = 1) -> 
             raise _err(name, f"expected whole-number sizes, got {_show(raw)}") from None
         if value < lo:
             raise _err(name, f"sizes must be >= {lo}, got {_show(raw)}")
+        if value > MAX_DIM:
+            raise LimitError(f"{flag(name)}: sizes above {MAX_DIM:,} are refused, got {_show(raw)}")
         out.append(value)
     return tuple(out)
 
