@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from dlcalc.errors import DlcalcError
 from dlcalc.ops import registry, run
+from dlcalc.render.text import RENDERERS
 
 OPS = list(registry().values())
 IDS = [op.name for op in OPS]
@@ -143,8 +144,58 @@ def _check(op, args):
         assert "Traceback" not in message
         return "error"
     data = json.loads(sol.to_json())  # raises on NaN/inf: a finding
-    assert op.primary in data["result"] or any(k in data["result"] for k in op.result_keys)
+    assert any(key in data["result"] for key in op.result_keys), (args, data["result"])
+    for render in RENDERERS.values():
+        assert render(sol)
     return "ok"
+
+
+def _argv(op, args) -> list[str] | None:
+    """The same arguments as a command line (None when a value has no CLI spelling)."""
+    argv = [op.name]
+    for key, value in args.items():
+        p = op.param(key)
+        if value is None:
+            continue
+        if p.kind == "bool":
+            if value is True:
+                argv.append(p.flag)
+            elif value is not False:
+                return None
+            continue
+        values = value if (p.multiple and isinstance(value, list)) else [value]
+        for v in values:
+            text = v if isinstance(v, str) else json.dumps(v)
+            argv += [text] if p.positional else [p.flag, text]
+    return argv
+
+
+@pytest.mark.parametrize("op", OPS, ids=IDS)
+def test_cli_fuzz(op, cli):
+    """Through the CLI: exit 0 with parseable JSON, or exit 2 with one `error:` line."""
+
+    @settings(
+        max_examples=max(5, CI_EXAMPLES // 4),
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    @given(args=arguments(op))
+    def inner(args):
+        argv = _argv(op, args)
+        if argv is None:
+            return
+        res = cli(*argv, "--json")
+        assert res.exit_code in (0, 2), (argv, res.exit_code, res.stderr, res.exception)
+        if res.exit_code == 0:
+            result = json.loads(res.stdout)["result"]
+            assert any(key in result for key in op.result_keys), (argv, result)
+        else:
+            lines = res.stderr.strip().splitlines()
+            assert len(lines) == 1 and lines[0].startswith("error: "), (argv, res.stderr)
+            assert res.stdout == ""
+
+    inner()
 
 
 @pytest.mark.parametrize("op", OPS, ids=IDS)
