@@ -1,0 +1,223 @@
+"""Box arithmetic for detection: intersection over union and greedy non-maximum suppression.
+
+Boxes use continuous coordinates (x1, y1, x2, y2) with x1 <= x2 and y1 <= y2, as
+torchvision.ops does: area = (x2 - x1)(y2 - y1), no "+1" for pixel-inclusive boxes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlcalc.errors import InputError
+from dlcalc.parse import expect_shape
+from dlcalc.solution import Solution, Step, Table, fmt
+
+_MAX_KEPT_STEPS = 20  # kept boxes written out in the NMS working
+_MAX_PAIRS = 12  # comparisons listed per kept box
+_MAX_TABLE = 12  # boxes in the pairwise IoU table
+
+
+def _num(x: float) -> int | float:
+    """A whole number as int (areas of integer boxes), anything else as float."""
+    x = float(x)
+    return int(x) if x.is_integer() and abs(x) < 2**53 else x
+
+
+def to_xyxy(boxes: np.ndarray, name: str, box_format: str = "xyxy") -> np.ndarray:
+    """N x 4 boxes in ``box_format`` -> N x 4 (x1, y1, x2, y2); rejects negative sizes."""
+    if box_format == "xywh":
+        w, h = boxes[:, 2], boxes[:, 3]
+        bad = np.flatnonzero((w < 0) | (h < 0))
+        if bad.size:
+            row = f" (row {bad[0] + 1})" if boxes.shape[0] > 1 else ""
+            raise InputError(
+                f"--{name}: width and height must be >= 0 with --box-format xywh{row}, "
+                f"got w={fmt(w[bad[0]])}, h={fmt(h[bad[0]])}"
+            )
+        return np.column_stack([boxes[:, 0], boxes[:, 1], boxes[:, 0] + w, boxes[:, 1] + h])
+    bad = np.flatnonzero((boxes[:, 2] < boxes[:, 0]) | (boxes[:, 3] < boxes[:, 1]))
+    if bad.size:
+        x1, y1, x2, y2 = boxes[bad[0]]
+        row = f" (row {bad[0] + 1})" if boxes.shape[0] > 1 else ""
+        raise InputError(
+            f"--{name}: degenerate box{row}: expected x1 <= x2 and y1 <= y2 (x1,y1,x2,y2), "
+            f"got {fmt(x1)},{fmt(y1)},{fmt(x2)},{fmt(y2)}"
+        )
+    return boxes
+
+
+def pairwise_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """IoU of every box in ``a`` (N x 4 xyxy) with every box in ``b`` (M x 4): N x M.
+
+    A pair whose union is 0 (two zero-area boxes) gets IoU 0.
+    """
+    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    w = np.clip(
+        np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]), 0, None
+    )
+    h = np.clip(
+        np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1]), 0, None
+    )
+    inter = w * h
+    union = area_a[:, None] + area_b[None, :] - inter
+    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+
+
+def iou(*, a: np.ndarray, b: np.ndarray, box_format: str = "xyxy") -> Solution:
+    """Intersection over union of two boxes: IoU = I / (area_a + area_b - I).
+
+    a, b: 4 values, x1,y1,x2,y2 (or x,y,w,h with ``box_format="xywh"``).
+    I = max(0, min(x2a, x2b) - max(x1a, x1b)) * max(0, min(y2a, y2b) - max(y1a, y1b)).
+    """
+    for name, box in (("a", a), ("b", b)):
+        expect_shape(box, (4,), name, "x1,y1,x2,y2" if box_format == "xyxy" else "x,y,w,h")
+    ba = to_xyxy(a[None], "a", box_format)[0]
+    bb = to_xyxy(b[None], "b", box_format)[0]
+    steps: list[Step] = []
+    if box_format == "xywh":
+        for label, raw, box in (("A", a, ba), ("B", b, bb)):
+            steps.append(
+                Step(
+                    f"Box {label} as corners",
+                    "x2 = x + w, y2 = y + h",
+                    f"x2 = {fmt(raw[0])} + {fmt(raw[2])}, y2 = {fmt(raw[1])} + {fmt(raw[3])}",
+                    f"({fmt(box[0])}, {fmt(box[1])}, {fmt(box[2])}, {fmt(box[3])})",
+                )
+            )
+    area_a = (ba[2] - ba[0]) * (ba[3] - ba[1])
+    area_b = (bb[2] - bb[0]) * (bb[3] - bb[1])
+    for label, box, area in (("A", ba, area_a), ("B", bb, area_b)):
+        steps.append(
+            Step(
+                f"Area of {label}",
+                "area = (x2 - x1)(y2 - y1)",
+                f"({fmt(box[2])} - {fmt(box[0])})({fmt(box[3])} - {fmt(box[1])})",
+                _num(area),
+            )
+        )
+    iw = max(0.0, min(ba[2], bb[2]) - max(ba[0], bb[0]))
+    ih = max(0.0, min(ba[3], bb[3]) - max(ba[1], bb[1]))
+    inter = iw * ih
+    steps.append(
+        Step(
+            "Intersection",
+            "I = max(0, min(x2a, x2b) - max(x1a, x1b)) * max(0, min(y2a, y2b) - max(y1a, y1b))",
+            f"max(0, {fmt(min(ba[2], bb[2]))} - {fmt(max(ba[0], bb[0]))}) * "
+            f"max(0, {fmt(min(ba[3], bb[3]))} - {fmt(max(ba[1], bb[1]))}) = {fmt(iw)} * {fmt(ih)}",
+            _num(inter),
+        )
+    )
+    union = area_a + area_b - inter
+    steps.append(
+        Step(
+            "Union",
+            "U = area_A + area_B - I",
+            f"{fmt(area_a)} + {fmt(area_b)} - {fmt(inter)}",
+            _num(union),
+        )
+    )
+    notes = []
+    if union > 0:
+        value = inter / union
+        steps.append(Step("IoU", "IoU = I / U", f"{fmt(inter)} / {fmt(union)}", value))
+    else:
+        value = 0.0
+        steps.append(Step("IoU", "IoU = I / U (U = 0)", "0 / 0 taken as 0", value))
+        notes.append("both boxes have zero area, so the union is 0: IoU is taken as 0")
+    if inter == 0 and union > 0:
+        notes.append("the boxes do not overlap (touching edges have zero intersection)")
+    return Solution(
+        result={
+            "iou": float(value),
+            "intersection": _num(inter),
+            "union": _num(union),
+            "area_a": _num(area_a),
+            "area_b": _num(area_b),
+        },
+        steps=steps,
+        notes=notes,
+    )
+
+
+def nms(
+    *,
+    boxes: np.ndarray,
+    scores: np.ndarray,
+    iou_threshold: float = 0.5,
+    box_format: str = "xyxy",
+) -> Solution:
+    """Greedy non-maximum suppression, as torchvision.ops.nms.
+
+    Visit boxes in descending score (ties keep the input order, a stable sort); a box not
+    yet suppressed is kept and suppresses every later box j with IoU(i, j) > threshold.
+    boxes: N x 4; scores: N. keep: kept indices (0-based) in descending score.
+    """
+    expect_shape(boxes, (None, 4), "boxes", "N boxes x 4 coordinates")
+    n = boxes.shape[0]
+    if scores.shape[0] != n:
+        raise InputError(
+            f"--scores: expected {n} values (one per box in --boxes), got {scores.size}"
+        )
+    xyxy = to_xyxy(boxes, "boxes", box_format)
+    ious = pairwise_iou(xyxy, xyxy)
+    order = np.argsort(-scores, kind="stable")
+
+    steps = [
+        Step(
+            "Order by score",
+            "sort boxes by descending score (ties keep input order)",
+            ", ".join(f"box {i} ({fmt(scores[i])})" for i in order[: _MAX_TABLE * 2]),
+            [int(i) for i in order],
+        )
+    ]
+    suppressed_by = np.full(n, -1)
+    keep: list[int] = []
+    suppressed: list[dict] = []
+    for pos, i in enumerate(order):
+        if suppressed_by[i] >= 0:
+            continue
+        keep.append(int(i))
+        shown, gone = [], []
+        for j in order[pos + 1 :]:
+            if suppressed_by[j] >= 0:
+                continue
+            v = ious[i, j]
+            if v > iou_threshold:
+                suppressed_by[j] = i
+                gone.append(int(j))
+                suppressed.append({"index": int(j), "by": int(i), "iou": float(v)})
+                verdict = f"> {fmt(iou_threshold)}: suppress {j}"
+            else:
+                verdict = f"<= {fmt(iou_threshold)}: {j} stays"
+            shown.append(f"IoU({i},{j}) = {fmt(v, 4)} {verdict}")
+        if len(keep) > _MAX_KEPT_STEPS:
+            continue
+        text = "; ".join(shown[:_MAX_PAIRS])
+        if len(shown) > _MAX_PAIRS:
+            text += f"; ... ({len(shown)} comparisons)"
+        steps.append(
+            Step(
+                f"Keep box {i} (score {fmt(scores[i])})",
+                f"suppress each remaining box j with IoU({i}, j) > {fmt(iou_threshold)}",
+                text or "no boxes left to compare",
+                f"suppressed {gone}" if gone else "none suppressed",
+            )
+        )
+    steps.append(Step("Kept", "keep = boxes never suppressed, by descending score", "", keep))
+
+    notes = []
+    if len(keep) > _MAX_KEPT_STEPS:
+        notes.append(f"the working lists the first {_MAX_KEPT_STEPS} of {len(keep)} kept boxes")
+    if len(set(scores.tolist())) < n:
+        notes.append("equal scores: the box given first is visited first (a stable sort)")
+    tables = []
+    if n <= _MAX_TABLE:
+        rows = [[str(i), *(fmt(v, 4) for v in ious[i])] for i in range(n)]
+        tables.append(Table("Pairwise IoU", ["box", *(str(j) for j in range(n))], rows))
+    return Solution(
+        result={"keep": keep, "suppressed": suppressed},
+        steps=steps,
+        notes=notes,
+        tables=tables,
+    )
