@@ -159,8 +159,10 @@ def parse_dims(raw: Any, name: str, *, ndim: int | None = None, lo: int = 1) -> 
     elif isinstance(raw, str):
         text = raw.strip().translate(_TRANSLATE)
         for sep in _SIZE_SEPARATORS:
-            text = text.replace(sep, " ")
-        parts = text.split()
+            text = text.replace(sep, "x")
+        parts = [part.strip() for part in text.split("x")]
+        if any(not part for part in parts):
+            raise _err(name, f"expected a size like 224 or 224x224, got {_show(raw)}")
     else:
         raise _err(name, f"expected a size like 224 or 224x224, got {_show(raw)}")
     if not parts or (ndim is not None and len(parts) != ndim):
@@ -349,6 +351,8 @@ def _text_to_nested(text: str, name: str) -> Any:
         return _json_loads(text, name)
     if ";" in text or "\n" in text:
         rows = [r for r in text.replace("\n", ";").split(";") if r.strip()]
+        if not rows:
+            raise _err(name, "empty input; expected numbers")
         if len(rows) * 1 > MAX_ELEMENTS:
             raise LimitError(f"{flag(name)}: more than {MAX_ELEMENTS:,} values")
         nested = [_split_row(r, name, i) for i, r in enumerate(rows, start=1)]
