@@ -1,7 +1,415 @@
-"""Commands of this area (filled in by its issue)."""
+"""Practice commands: quiz, bank (validate, stats), progress, review, export (anki, markdown).
 
-from typing import Any
+Start-up matters (``dlcalc --help`` builds this module): only typer here; the quiz
+machinery, sqlite3, fsrs, genanki and tomllib are imported inside the command bodies.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+PANEL = "Practice and tools"
+
+TopicOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--topic",
+        "-t",
+        metavar="TOPIC",
+        help="Only this topic (repeatable, or comma-separated): intro, unsupervised, mlp, "
+        "optimization, cnn, architectures, rnn, applications, generative, rl.",
+    ),
+]
+KindOpt = Annotated[
+    list[str] | None,
+    typer.Option("--kind", "-k", metavar="mcq|calc|essay", help="Only this kind (repeatable)."),
+]
+BankOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--bank", metavar="DIR", help="Add your own bank (directory or .toml; repeatable)."
+    ),
+]
+NoBundledOpt = Annotated[
+    bool, typer.Option("--no-bundled", help="Use only the --bank banks, not the bundled one.")
+]
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for raw in values or [] for v in raw.split(",") if v.strip()]
+
+
+def _filters(topic: list[str] | None, kind: list[str] | None) -> tuple[list[str], list[str]]:
+    from dlcalc.errors import InputError
+    from dlcalc.ops import TOPICS
+    from dlcalc.quiz.bank import KINDS
+
+    topics, kinds = _split(topic), _split(kind)
+    for t in topics:
+        if t not in TOPICS:
+            raise InputError(f"--topic: unknown topic {t!r} (expected one of {', '.join(TOPICS)})")
+    for k in kinds:
+        if k not in KINDS:
+            raise InputError(f"--kind: unknown kind {k!r} (expected one of {', '.join(KINDS)})")
+    return topics, kinds
+
+
+def _bank(bank: list[str] | None, no_bundled: bool) -> Any:
+    from dlcalc.errors import InputError
+    from dlcalc.quiz.bank import load_bank
+
+    if no_bundled and not bank:
+        raise InputError("--no-bundled: give at least one --bank DIR")
+    return load_bank(bank or [], bundled=not no_bundled)
+
+
+def _io() -> Any:
+    import os
+    import sys
+
+    from dlcalc.quiz.session import PipeIO, RichIO
+
+    if sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM") != "dumb":
+        return RichIO()
+    return PipeIO()
+
+
+def _recorder(save: bool, mode: str) -> tuple[Any, Any]:
+    """(store, recorder) or (None, None) when not saving."""
+    if not save:
+        return None, None
+    import uuid
+
+    from dlcalc.quiz.review import Recorder
+    from dlcalc.store import Store
+
+    store = Store()
+    return store, Recorder(store, mode=mode, session=uuid.uuid4().hex[:12])
+
+
+def _dump(data: Any) -> None:
+    import json
+
+    typer.echo(json.dumps(data, indent=2, allow_nan=False))
+
+
+def quiz(
+    topic: TopicOpt = None,
+    kind: KindOpt = None,
+    count: Annotated[
+        int, typer.Option("-n", "--count", min=1, max=500, help="Number of questions.")
+    ] = 10,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Same seed, same quiz (questions, numbers, order).")
+    ] = None,
+    exam: Annotated[
+        bool,
+        typer.Option("--exam", help="The exam's shape: 8 mcq, 2 calc, 4 essay, 120-minute clock."),
+    ] = False,
+    print_: Annotated[
+        bool, typer.Option("--print", help="Write a printable Markdown quiz instead of asking.")
+    ] = False,
+    with_answers: Annotated[
+        bool, typer.Option("--with-answers", help="With --print: add the answer key (new page).")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the questions with their answers as JSON.")
+    ] = False,
+    feedback: Annotated[
+        str | None,
+        typer.Option(
+            "--feedback",
+            metavar="now|end",
+            help="Mark each answer at once or all at the end [default: now; end with --exam].",
+        ),
+    ] = None,
+    bank: BankOpt = None,
+    no_bundled: NoBundledOpt = False,
+    no_save: Annotated[
+        bool, typer.Option("--no-save", help="Do not store the answers in the progress database.")
+    ] = False,
+) -> None:
+    """Practice quiz: multiple choice, calculations, essays.
+
+    Calculations are checked by the engine (relative tolerance) with the working shown on a
+    wrong answer; essays are self-marked against the marking points. Answers are read from
+    a terminal, or one per line from a pipe; the score ends the output as X/N.
+    """
+    import random
+
+    from dlcalc.errors import InputError
+    from dlcalc.quiz.generate import EXAM_MINUTES, build_quiz, item_dict, pick
+
+    topics, kinds = _filters(topic, kind)
+    if feedback is not None and feedback not in ("now", "end"):
+        raise InputError(f"--feedback: expected now or end, got {feedback!r}")
+    if print_ and as_json:
+        raise InputError("--print: choose one of --print and --json")
+    if with_answers and not print_:
+        raise InputError("--with-answers: only with --print")
+    if exam and kinds:
+        raise InputError("--kind: --exam always has 8 mcq, 2 calc and 4 essay questions")
+    if seed is None:
+        seed = random.SystemRandom().randrange(1, 1_000_000)
+    questions = pick(
+        _bank(bank, no_bundled), topics=topics, kinds=kinds, n=count, seed=seed, exam=exam
+    )
+    items = build_quiz(questions, seed)
+    if as_json:
+        _dump({"seed": seed, "exam": exam, "questions": [item_dict(it) for it in items]})
+        return
+    title = "COMP5329 practice exam" if exam else "COMP5329 practice quiz"
+    if print_:
+        from dlcalc.quiz.export import quiz_markdown
+
+        text = quiz_markdown(
+            items,
+            title=title,
+            seed=seed,
+            with_answers=with_answers,
+            minutes=EXAM_MINUTES if exam else None,
+        )
+        typer.echo(text, nl=False)
+        return
+    from dlcalc.quiz.session import run_quiz
+
+    io = _io()
+    store, record = _recorder(not no_save, "exam" if exam else "quiz")
+    try:
+        io.say(f"seed {seed} (--seed {seed} repeats this quiz)")
+        summary = run_quiz(
+            items,
+            io,
+            feedback=feedback or ("end" if exam else "now"),
+            exam=exam,
+            title="Quiz",
+            record=record,
+        )
+    finally:
+        if store is not None:
+            store.close()
+    if summary.interrupted:
+        raise typer.Exit(130)
+
+
+def review(
+    count: Annotated[
+        int, typer.Option("-n", "--count", min=1, max=500, help="At most this many questions.")
+    ] = 20,
+    new: Annotated[
+        int, typer.Option("--new", min=0, max=500, help="At most this many never-seen questions.")
+    ] = 5,
+    topic: TopicOpt = None,
+    kind: KindOpt = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed for calc numbers.")] = None,
+    bank: BankOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """Spaced review (FSRS): due questions first, then new ones."""
+    import random
+
+    from dlcalc.quiz.generate import build_quiz
+    from dlcalc.quiz.review import choose, next_due
+    from dlcalc.quiz.session import run_quiz
+
+    topics, kinds = _filters(topic, kind)
+    pool = _bank(bank, no_bundled).select(topics, kinds)
+    store, record = _recorder(True, "review")
+    try:
+        chosen, due = choose(pool, record.cards, limit=count, new=new)
+        io = _io()
+        if not chosen:
+            when = next_due(record.cards, {q.id for q in pool})
+            later = f"; next one due {when:%Y-%m-%d %H:%M} UTC" if when else ""
+            io.say(f"Nothing to review now{later}.")
+            return
+        rng_seed = seed if seed is not None else random.SystemRandom().randrange(1, 1_000_000)
+        items = build_quiz(chosen, rng_seed)
+        io.say(f"{due} due, {len(chosen) - due} new.")
+        summary = run_quiz(items, io, title="Review", record=record)
+        when = next_due(record.cards, {q.id for q in pool})
+        if when is not None:
+            io.say(f"next review due {when:%Y-%m-%d %H:%M} UTC")
+    finally:
+        store.close()
+    if summary.interrupted:
+        raise typer.Exit(130)
+
+
+def progress(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Attempts, accuracy and trend per topic; weakest topics."""
+    from dlcalc.ops import TOPICS
+    from dlcalc.quiz.progress import report_text, summarise
+    from dlcalc.quiz.review import choose
+    from dlcalc.store import Store
+
+    with Store() as store:
+        data = summarise(store.attempts(), TOPICS)
+        cards = store.cards()
+    try:
+        from dlcalc.quiz.bank import bundled_bank_dir, load_paths
+
+        questions = [q for q in load_paths([bundled_bank_dir()]).questions if q.id in cards]
+        data["due"] = choose(questions, cards, limit=10**6, new=0)[1]
+    except Exception:  # the report does not depend on the bank being readable
+        data["due"] = None
+    if as_json:
+        _dump(data)
+    else:
+        typer.echo(report_text(data))
+
+
+# ---------------------------------------------------------------------- bank
+
+
+def bank_validate(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[PATH]...", help="Bank files or directories [default: the bundled bank]."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the problems as JSON.")] = False,
+) -> None:
+    """Check bank files; exit 1 on any problem.
+
+    Unique ids, required fields, one correct choice of 4-5, 3-6 marking points, every
+    placeholder filled, calc ops that exist and give finite answers, require satisfiable.
+    """
+    from pathlib import Path
+
+    from dlcalc.errors import InputError
+    from dlcalc.quiz.bank import bundled_bank_dir
+    from dlcalc.quiz.validate import validate_paths
+
+    targets = [Path(p) for p in paths] if paths else [bundled_bank_dir()]
+    for p in targets:
+        if not p.exists():
+            raise InputError(f"PATH: {p}: no such file or directory")
+    questions, issues = validate_paths(targets)
+    if as_json:
+        _dump(
+            {"ok": not issues, "questions": len(questions), "issues": [i.to_dict() for i in issues]}
+        )
+    else:
+        for issue in issues:
+            typer.echo(str(issue))
+        if issues:
+            typer.echo(
+                f"{len(issues)} problem{'s' * (len(issues) != 1)} in {len(questions)} questions"
+            )
+        else:
+            typer.echo(f"ok: {len(questions)} questions")
+    if issues:
+        raise typer.Exit(1)
+
+
+def bank_stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+    bank: BankOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """Count the bank's questions per topic and kind."""
+    from dlcalc.ops import TOPICS
+    from dlcalc.quiz.bank import KINDS
+
+    loaded = _bank(bank, no_bundled)
+    table = {t: {k: 0 for k in KINDS} for t in TOPICS}
+    for q in loaded.questions:
+        table[q.topic][q.kind] += 1
+    kinds = {k: sum(row[k] for row in table.values()) for k in KINDS}
+    if as_json:
+        topics = {t: {**row, "total": sum(row.values())} for t, row in table.items()}
+        _dump({"topics": topics, "kinds": kinds, "total": len(loaded.questions)})
+        return
+    head = ("topic", *KINDS, "total")
+    rows = [(t, *(str(row[k]) for k in KINDS), str(sum(row.values()))) for t, row in table.items()]
+    rows.append(("total", *(str(kinds[k]) for k in KINDS), str(len(loaded.questions))))
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    for r in [head, *rows]:
+        typer.echo(
+            r[0].ljust(widths[0])
+            + "  "
+            + "  ".join(c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True))
+        )
+
+
+# ---------------------------------------------------------------------- export
+
+
+def export_anki(
+    out: Annotated[
+        str, typer.Option("--out", "-o", metavar="FILE.apkg", help="Deck file to write.")
+    ],
+    topic: TopicOpt = None,
+    kind: KindOpt = None,
+    bank: BankOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """Write an Anki deck (.apkg): one note per question, a sub-deck per topic."""
+    from pathlib import Path
+
+    from dlcalc.quiz.export import anki_package
+
+    topics, kinds = _filters(topic, kind)
+    questions = _bank(bank, no_bundled).select(topics, kinds)
+    n = anki_package(questions, Path(out))
+    typer.echo(f"wrote {n} notes to {out}")
+
+
+def export_markdown(
+    out: Annotated[
+        str | None,
+        typer.Option("--out", "-o", metavar="FILE.md", help="Write here [default: stdout]."),
+    ] = None,
+    topic: TopicOpt = None,
+    kind: KindOpt = None,
+    bank: BankOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """Write the bank as a Markdown study sheet, answers under each question."""
+    from pathlib import Path
+
+    from dlcalc.quiz.export import bank_markdown
+
+    topics, kinds = _filters(topic, kind)
+    text = bank_markdown(_bank(bank, no_bundled).select(topics, kinds))
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        Path(out).write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}")
 
 
 def register(app: Any) -> None:
-    """Add this module's commands to the dlcalc app."""
+    """Add quiz, bank, progress, review and export to the dlcalc app."""
+    settings = {"help_option_names": ["-h", "--help"]}
+    app.command("quiz", rich_help_panel=PANEL, context_settings=settings)(quiz)
+    bank_app = typer.Typer(
+        name="bank",
+        help="Check and count the question bank.",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        add_completion=False,
+        context_settings=settings,
+    )
+    bank_app.command("validate")(bank_validate)
+    bank_app.command("stats")(bank_stats)
+    app.add_typer(bank_app, name="bank", rich_help_panel=PANEL)
+    app.command("progress", rich_help_panel=PANEL, context_settings=settings)(progress)
+    app.command("review", rich_help_panel=PANEL, context_settings=settings)(review)
+    export_app = typer.Typer(
+        name="export",
+        help="Export the bank: Anki deck or Markdown.",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        add_completion=False,
+        context_settings=settings,
+    )
+    export_app.command("anki")(export_anki)
+    export_app.command("markdown")(export_markdown)
+    app.add_typer(export_app, name="export", rich_help_panel=PANEL)

@@ -1,0 +1,180 @@
+"""Loading the question bank: TOML files of ``[[question]]`` tables -> :class:`Question`.
+
+The bundled bank lives in ``question_bank/`` (the source tree) or ``dlcalc/question_bank``
+(an installed wheel). Users add their own directories with ``--bank DIR``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dlcalc.errors import DlcalcError, InputError
+
+KINDS: tuple[str, ...] = ("mcq", "calc", "essay")
+DEFAULT_MARKS = {"mcq": 1, "calc": 5}
+
+# {name} in a prompt; other braces ({0, 1}, {{literal}}) are left alone.
+PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_]\w*)\}(?!\})")
+
+
+class BankError(DlcalcError):
+    """A bank file cannot be read (missing, not TOML)."""
+
+
+@dataclass
+class Question:
+    """One bank entry, as written in TOML (``data``) plus where it came from."""
+
+    data: dict[str, Any]
+    file: Path
+    line: int = 0  # line of its ``id = ...`` (0 when unknown)
+
+    @property
+    def id(self) -> str:
+        return str(self.data.get("id", ""))
+
+    @property
+    def kind(self) -> str:
+        return str(self.data.get("kind", ""))
+
+    @property
+    def topic(self) -> str:
+        return str(self.data.get("topic", ""))
+
+    @property
+    def prompt(self) -> str:
+        return str(self.data.get("prompt", ""))
+
+    @property
+    def marks(self) -> int:
+        return int(self.data.get("marks", DEFAULT_MARKS.get(self.kind, 1)))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    @property
+    def where(self) -> str:
+        """``question_bank/cnn.toml:12 [cnn-mcq-001]``: how messages name a question."""
+        loc = f"{self.file}:{self.line}" if self.line else str(self.file)
+        return f"{loc} [{self.id or '?'}]"
+
+
+@dataclass
+class Bank:
+    """All loaded questions, in file order."""
+
+    questions: list[Question] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    def by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    def select(
+        self, topics: Sequence[str] | None = None, kinds: Sequence[str] | None = None
+    ) -> list[Question]:
+        """Questions whose topic and kind are among those given (all when empty), by id."""
+        out = [
+            q
+            for q in self.questions
+            if (not topics or q.topic in topics) and (not kinds or q.kind in kinds)
+        ]
+        return sorted(out, key=lambda q: q.id)
+
+
+def bundled_bank_dir() -> Path:
+    """The bank shipped with dlcalc: inside the installed package, else the repo root."""
+    import dlcalc
+
+    pkg = Path(dlcalc.__file__).resolve().parent
+    for candidate in (pkg / "question_bank", pkg.parent / "question_bank"):
+        if candidate.is_dir():
+            return candidate
+    raise BankError(f"the bundled question bank is missing (looked in {pkg / 'question_bank'})")
+
+
+def bank_files(path: Path) -> list[Path]:
+    """The ``*.toml`` files of a directory (sorted), or the file itself."""
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.toml") if p.is_file())
+    if path.is_file():
+        return [path]
+    raise InputError(f"{path}: no such file or directory")
+
+
+def _id_lines(text: str) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    for n, line in enumerate(text.splitlines(), start=1):
+        m = re.match(r"""\s*id\s*=\s*["']([^"']*)["']""", line)
+        if m and m.group(1) not in lines:
+            lines[m.group(1)] = n
+    return lines
+
+
+def load_file(path: Path) -> list[Question]:
+    """Questions of one TOML file; unreadable or malformed files raise :class:`BankError`."""
+    import tomllib
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BankError(f"{path}: cannot read ({exc})") from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise BankError(f"{path}: not valid TOML ({exc})") from None
+    items = doc.get("question", [])
+    if not isinstance(items, list) or not all(isinstance(q, dict) for q in items):
+        raise BankError(f"{path}: expected [[question]] tables")
+    extra = sorted(set(doc) - {"question"})
+    if extra:
+        raise BankError(f"{path}: unexpected top-level key {extra[0]!r} (use [[question]])")
+    lines = _id_lines(text)
+    return [Question(q, path, lines.get(str(q.get("id", "")), 0)) for q in items]
+
+
+def load_paths(paths: Iterable[Path]) -> Bank:
+    """Load every file under ``paths`` (no validation)."""
+    bank = Bank()
+    for path in paths:
+        for f in bank_files(Path(path)):
+            bank.files.append(f)
+            bank.questions += load_file(f)
+    return bank
+
+
+def load_bank(extra: Sequence[str | Path] = (), *, bundled: bool = True) -> Bank:
+    """The bundled bank plus user banks (``--bank DIR``), the latter fully validated.
+
+    A problem in a user bank is an :class:`InputError` naming ``--bank``, the file and
+    the question id. The bundled bank gets the cheap structural checks only (CI runs
+    the full validation on it).
+    """
+    from dlcalc.quiz.validate import validate
+
+    paths: list[Path] = []
+    if bundled:
+        paths.append(bundled_bank_dir())
+    user = [Path(p) for p in extra]
+    for p in user:
+        if not p.exists():
+            raise InputError(f"--bank: {p}: no such file or directory")
+    try:
+        bank = load_paths(paths + user)
+    except BankError as exc:
+        raise InputError(f"--bank: {exc}") from None
+    user_files = {f for p in user for f in bank_files(p)}
+    issues = validate(bank.questions, run_ops=bool(user_files), only=user_files or None)
+    if issues:
+        more = (
+            f" (and {len(issues) - 1} more; run 'dlcalc bank validate')" if len(issues) > 1 else ""
+        )
+        label = "--bank: " if user_files else "question bank: "
+        raise InputError(f"{label}{issues[0]}{more}")
+    return bank

@@ -1,0 +1,255 @@
+"""Questions -> concrete quiz items: calc parameters drawn, choices shuffled, all by seed.
+
+The same seed always gives the same questions, the same parameters and the same choice
+order: selection uses ``Random(seed)`` and each item its own ``Random(f"{seed}:{id}")``.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dlcalc.errors import DlcalcError, InputError
+from dlcalc.quiz.bank import PLACEHOLDER, Bank, Question
+
+EXAM_SHAPE = (("mcq", 8), ("calc", 2), ("essay", 4))
+EXAM_MINUTES = 120
+MAX_DRAWS = 200  # attempts to meet a calc template's `require`
+LETTERS = "ABCDEFGHIJ"
+
+
+class DrawError(DlcalcError):
+    """A calc template cannot produce an answer (bad op, unmet require, non-finite value)."""
+
+
+@dataclass
+class Item:
+    """One question as asked: the prompt as shown, choices in shown order, the answer."""
+
+    question: Question
+    prompt: str
+    choices: list[str] = field(default_factory=list)
+    answer: Any = None  # mcq: letter; calc: the engine's value; essay: None
+    params: dict[str, Any] = field(default_factory=dict)
+    solution: Any = None  # calc: the engine's Solution (its working)
+
+    @property
+    def id(self) -> str:
+        return self.question.id
+
+    @property
+    def kind(self) -> str:
+        return self.question.kind
+
+    @property
+    def topic(self) -> str:
+        return self.question.topic
+
+    @property
+    def marks(self) -> int:
+        return self.question.marks
+
+
+# ------------------------------------------------------------------ calc parameters
+
+
+def param_values(spec: Any, name: str) -> list[Any]:
+    """All values a ``params`` entry allows: a list of choices or ``{min, max[, step]}``."""
+    if isinstance(spec, list):
+        if not spec:
+            raise DrawError(f"params.{name}: empty list")
+        return list(spec)
+    if isinstance(spec, dict):
+        unknown = set(spec) - {"min", "max", "step"}
+        if unknown or "min" not in spec or "max" not in spec:
+            raise DrawError(f"params.{name}: expected a list or {{min, max[, step]}}")
+        lo, hi, step = spec["min"], spec["max"], spec.get("step", 1)
+        nums = (lo, hi, step)
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in nums):
+            raise DrawError(f"params.{name}: min, max and step must be numbers")
+        if not (step > 0 and lo <= hi) or (hi - lo) / step > 10_000:
+            raise DrawError(f"params.{name}: need min <= max and 0 < step (at most 10000 values)")
+        count = int(math.floor((hi - lo) / step + 1e-9)) + 1
+        if all(isinstance(v, int) for v in nums):
+            return [lo + k * step for k in range(count)]
+        return [round(lo + k * step, 10) for k in range(count)]
+    raise DrawError(f"params.{name}: expected a list or {{min, max[, step]}}")
+
+
+def show(value: Any) -> str:
+    """A drawn parameter as written into a prompt."""
+    from dlcalc.solution import fmt
+
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value if isinstance(value, str) else fmt(value)
+
+
+def fill(prompt: str, values: dict[str, Any]) -> str:
+    """Replace each ``{name}`` with its value; ``{{`` and ``}}`` give literal braces."""
+    text = PLACEHOLDER.sub(
+        lambda m: show(values[m.group(1)]) if m.group(1) in values else m.group(0), prompt
+    )
+    return text.replace("{{", "{").replace("}}", "}")
+
+
+def _meets(result: Any, require: dict[str, Any]) -> bool:
+    for key, want in require.items():
+        got = result[key] if key in result else None
+        if got is None:
+            return False
+        if isinstance(want, dict):
+            if "min" in want and not float(got) >= want["min"]:
+                return False
+            if "max" in want and not float(got) <= want["max"]:
+                return False
+        elif isinstance(want, bool) or isinstance(got, bool):
+            if bool(got) != want:
+                return False
+        elif isinstance(want, int | float):
+            if not math.isclose(float(got), float(want), rel_tol=1e-9, abs_tol=1e-12):
+                return False
+        elif str(got) != str(want):
+            return False
+    return True
+
+
+def is_finite_answer(value: Any) -> bool:
+    if isinstance(value, bool | str):
+        return True
+    if isinstance(value, int | float):
+        return math.isfinite(value)
+    try:
+        import numpy as np
+
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return bool(arr.size) and bool(np.isfinite(arr).all())
+
+
+def draw_calc(q: Question, rng: random.Random) -> tuple[dict[str, Any], Any, Any]:
+    """Draw parameters meeting ``require``; return (params, answer, solution)."""
+    from dlcalc.ops import run
+
+    specs = q.get("params", {}) or {}
+    fixed = q.get("fixed", {}) or {}
+    require = q.get("require", {}) or {}
+    key = q.get("answer_key")
+    pools = {name: param_values(spec, name) for name, spec in specs.items()}
+    last = "no draw tried"
+    for _ in range(MAX_DRAWS):
+        params = {name: rng.choice(values) for name, values in pools.items()}
+        try:
+            sol = run(q.get("op"), {**fixed, **params})
+        except DlcalcError as exc:
+            last = f"{q.get('op')} failed for {params}: {exc}"
+            continue
+        if key not in sol.result:
+            raise DrawError(f"answer_key {key!r} is not a result of {q.get('op')}")
+        if not _meets(sol.result, require):
+            last = f"require not met by {params}"
+            continue
+        answer = sol.result[key]
+        if not is_finite_answer(answer):
+            raise DrawError(f"non-finite answer for {params}")
+        return params, answer, sol
+    raise DrawError(f"no parameter draw in {MAX_DRAWS} worked ({last})")
+
+
+# ------------------------------------------------------------------ items and quizzes
+
+
+def instantiate(q: Question, seed: int | str) -> Item:
+    """The item for question ``q`` under ``seed`` (deterministic)."""
+    rng = random.Random(f"{seed}:{q.id}")
+    if q.kind == "mcq":
+        choices = [str(c) for c in q.get("choices", [])]
+        correct = LETTERS.index(str(q.get("answer", "A")).strip().upper())
+        order = list(range(len(choices)))
+        if q.get("shuffle", True):
+            rng.shuffle(order)
+        shown = [choices[i] for i in order]
+        return Item(q, q.prompt, shown, LETTERS[order.index(correct)])
+    if q.kind == "calc":
+        try:
+            params, answer, sol = draw_calc(q, rng)
+        except DrawError as exc:
+            raise InputError(f"{q.where}: {exc}") from None
+        values = {**(q.get("fixed", {}) or {}), **params}
+        return Item(q, fill(q.prompt, values), [], answer, params, sol)
+    return Item(q, q.prompt)
+
+
+def _need(kinds: Sequence[str], topics: Sequence[str]) -> str:
+    parts = []
+    if topics:
+        parts.append("--topic " + ",".join(topics))
+    if kinds:
+        parts.append("--kind " + ",".join(kinds))
+    return " and ".join(parts) or "the bank"
+
+
+def pick(
+    bank: Bank,
+    *,
+    topics: Sequence[str] = (),
+    kinds: Sequence[str] = (),
+    n: int = 10,
+    seed: int,
+    exam: bool = False,
+) -> list[Question]:
+    """Choose the quiz's questions: ``n`` at random, or the exam's 8 mcq, 2 calc, 4 essay."""
+    rng = random.Random(seed)
+    if exam:
+        chosen: list[Question] = []
+        for kind, count in EXAM_SHAPE:
+            pool = bank.select(topics, [kind])
+            if len(pool) < count:
+                what = _need((), topics)
+                raise InputError(f"--exam: needs {count} {kind} questions, {what} has {len(pool)}")
+            chosen += rng.sample(pool, count)
+        return chosen
+    pool = bank.select(topics, kinds)
+    if not pool:
+        raise InputError(f"--topic/--kind: no questions match {_need(kinds, topics)}")
+    return rng.sample(pool, min(n, len(pool)))
+
+
+def build_quiz(questions: Sequence[Question], seed: int) -> list[Item]:
+    return [instantiate(q, seed) for q in questions]
+
+
+def item_dict(item: Item, *, working: bool = True) -> dict[str, Any]:
+    """An item as JSON-ready data (``quiz --json``), answers included."""
+    from dlcalc.solution import jsonable
+
+    q = item.question
+    out: dict[str, Any] = {
+        "id": item.id,
+        "kind": item.kind,
+        "topic": item.topic,
+        "marks": item.marks,
+        "prompt": item.prompt,
+    }
+    if item.kind == "mcq":
+        out["choices"] = item.choices
+        out["answer"] = item.answer
+        out["explanation"] = q.get("explanation", "")
+    elif item.kind == "calc":
+        out["op"] = q.get("op")
+        out["params"] = jsonable(item.params)
+        out["answer_key"] = q.get("answer_key")
+        out["answer"] = jsonable(item.answer)
+        out["tolerance"] = q.get("tolerance", 0.01)
+        if working:
+            out["working"] = [s.to_dict() for s in item.solution.steps]
+    else:
+        out["marking_points"] = list(q.get("marking_points", []))
+        out["model_answer"] = q.get("model_answer", "")
+    if q.get("source"):
+        out["source"] = q.get("source")
+    return out

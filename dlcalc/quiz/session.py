@@ -1,0 +1,225 @@
+"""Running a quiz: ask each item, mark it, store it, give feedback, print the score.
+
+Two front ends share the loop: :class:`PipeIO` (answers read line by line, plain text out)
+and :class:`RichIO` (a terminal: rich prompts that ask again on an unreadable answer).
+End of input (or Ctrl-C) ends the quiz early with the score so far.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dlcalc.quiz.generate import EXAM_MINUTES, LETTERS, Item
+from dlcalc.quiz.grading import Verdict, grade, problem
+
+KIND_NAMES = {"mcq": "multiple choice", "calc": "calculation", "essay": "essay"}
+
+
+class PipeIO:
+    """Plain text on stdout; one answer per line from stdin (echoed into the transcript)."""
+
+    interactive = False
+
+    def say(self, text: str = "", style: str = "") -> None:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+
+    def ask(self, label: str, item: Item | None = None) -> str | None:
+        sys.stdout.write(f"{label}: ")
+        sys.stdout.flush()
+        line = sys.stdin.readline()
+        if not line:
+            sys.stdout.write("\n")
+            return None
+        answer = line.rstrip("\r\n")
+        sys.stdout.write(answer + "\n")
+        return answer
+
+    def working(self, solution: Any) -> None:
+        from dlcalc.render.text import plain
+
+        self.say(plain(solution))
+
+
+class RichIO:
+    """A terminal: rich output and prompts; unreadable answers are asked again."""
+
+    interactive = True
+
+    def __init__(self) -> None:
+        from rich.console import Console
+
+        self.console = Console(highlight=False)
+
+    def say(self, text: str = "", style: str = "") -> None:
+        from rich.text import Text
+
+        self.console.print(Text(text, style=style or ""))
+
+    def ask(self, label: str, item: Item | None = None) -> str | None:
+        from rich.markup import escape
+        from rich.prompt import Prompt
+
+        while True:
+            try:
+                answer = Prompt.ask(f"[bold]{escape(label)}[/]", console=self.console, default="")
+            except EOFError:
+                self.console.print()
+                return None
+            why = problem(item, answer) if item is not None else None
+            if why is None:
+                return answer
+            self.console.print(f"[yellow]{escape(why)}[/]")
+
+    def working(self, solution: Any) -> None:
+        from dlcalc.render.rich import render
+
+        render(solution, self.console)
+
+
+@dataclass
+class Summary:
+    total: int  # questions in the quiz
+    results: list[tuple[Item, Verdict]] = field(default_factory=list)
+    stopped: bool = False  # input ended (or Ctrl-C) before the last question
+    interrupted: bool = False
+    elapsed: float = 0.0  # seconds
+
+    @property
+    def correct(self) -> int:
+        return sum(v.correct for _, v in self.results)
+
+    @property
+    def marks(self) -> tuple[float, float]:
+        return sum(v.score for _, v in self.results), sum(v.max_score for _, v in self.results)
+
+    def to_dict(self) -> dict[str, Any]:
+        got, out_of = self.marks
+        return {
+            "answered": len(self.results),
+            "total": self.total,
+            "correct": self.correct,
+            "marks": got,
+            "max_marks": out_of,
+            "stopped": self.stopped,
+        }
+
+
+Recorder = Callable[[Item, Verdict, Any], None]
+
+
+def _clock(start: float, now: float) -> str:
+    left = EXAM_MINUTES * 60 - (now - start)
+    if left <= 0:
+        return "time is up"
+    return f"time left {int(left // 60)}:{int(left % 60):02d}"
+
+
+def _show_item(io: Any, i: int, n: int, item: Item, clock: str) -> None:
+    meta = f"{item.topic}, {KIND_NAMES[item.kind]}, {item.marks} mark{'s' * (item.marks != 1)}"
+    io.say()
+    io.say(f"Question {i}/{n} [{meta}]" + (f"  ({clock})" if clock else ""), "bold")
+    io.say(item.prompt)
+    for letter, choice in zip(LETTERS, item.choices, strict=False):
+        io.say(f"  {letter}. {choice}")
+
+
+def _essay_reveal(io: Any, item: Item) -> None:
+    io.say("Marking points:", "bold")
+    for point in item.question.get("marking_points", []):
+        io.say(f"  - {point}")
+    io.say("Model answer:", "bold")
+    io.say("  " + str(item.question.get("model_answer", "")))
+
+
+def _feedback(io: Any, item: Item, verdict: Verdict) -> None:
+    io.say(verdict.message, "green" if verdict.correct else "red")
+    if item.kind == "mcq" and item.question.get("explanation"):
+        io.say("Why: " + str(item.question.get("explanation")))
+    if item.kind == "calc" and not verdict.correct and item.solution is not None:
+        io.say("Working:")
+        io.working(item.solution)
+
+
+def _label(item: Item) -> str:
+    if item.kind == "mcq":
+        return f"Your answer ({LETTERS[0]}-{LETTERS[len(item.choices) - 1]})"
+    if item.kind == "calc":
+        return f"Your answer ({item.question.get('answer_key')})"
+    return f"Your mark (0-{item.marks})"
+
+
+def run_quiz(
+    items: Sequence[Item],
+    io: Any,
+    *,
+    feedback: str = "now",
+    exam: bool = False,
+    title: str = "Quiz",
+    record: Recorder | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> Summary:
+    """Ask every item in order; ``record`` stores each verdict before the next question."""
+    start = clock()
+    summary = Summary(total=len(items))
+    n = len(items)
+    if exam:
+        total = sum(it.marks for it in items)
+        counts = ", ".join(
+            f"{sum(it.kind == k for it in items)} {KIND_NAMES[k]}" for k in ("mcq", "calc", "essay")
+        )
+        io.say(f"Exam: {n} questions ({counts}), {total} marks, {EXAM_MINUTES} minutes.", "bold")
+        finish = time.strftime("%H:%M", time.localtime(time.time() + EXAM_MINUTES * 60))
+        io.say(f"The clock starts now; time is up at {finish}.")
+    else:
+        io.say(f"{title}: {n} question{'s' * (n != 1)}.", "bold")
+    try:
+        for i, item in enumerate(items, start=1):
+            _show_item(io, i, n, item, _clock(start, clock()) if exam else "")
+            if item.kind == "essay":
+                if io.interactive:
+                    io.say("Write your answer on paper (or here), then press Enter to mark it.")
+                    if io.ask("Answer", None) is None:
+                        summary.stopped = True
+                        break
+                _essay_reveal(io, item)
+            answer = io.ask(_label(item), item)
+            if answer is None:
+                summary.stopped = True
+                break
+            verdict = grade(item, answer)
+            if record is not None:
+                record(item, verdict, io)
+            summary.results.append((item, verdict))
+            if feedback == "now" or item.kind == "essay":
+                _feedback(io, item, verdict)
+    except KeyboardInterrupt:
+        summary.stopped = summary.interrupted = True
+    summary.elapsed = clock() - start
+    if feedback == "end" and summary.results:
+        io.say()
+        io.say("Answers", "bold")
+        for i, (item, verdict) in enumerate(summary.results, start=1):
+            if item.kind != "essay":
+                io.say(f"{i}. [{item.id}]", "bold")
+                _feedback(io, item, verdict)
+    print_score(io, summary, exam=exam)
+    return summary
+
+
+def print_score(io: Any, summary: Summary, *, exam: bool = False) -> None:
+    answered = len(summary.results)
+    io.say()
+    if summary.stopped:
+        io.say(f"Stopped after {answered} of {summary.total} questions.")
+    got, out_of = summary.marks
+    if exam or any(it.kind == "essay" for it, _ in summary.results):
+        io.say(f"marks: {got:g}/{out_of:g}")
+    if exam:
+        minutes = summary.elapsed / 60
+        io.say(f"time: {minutes:.0f} of {EXAM_MINUTES} minutes")
+    io.say(f"score: {summary.correct}/{answered}", "bold")

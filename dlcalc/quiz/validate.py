@@ -1,0 +1,244 @@
+"""``dlcalc bank validate``: every rule a bank entry must satisfy, reported per question."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dlcalc.quiz.bank import KINDS, PLACEHOLDER, BankError, Question, bank_files, load_file
+
+COMMON_KEYS = {"id", "kind", "topic", "prompt", "source", "tags", "marks"}
+KIND_KEYS = {
+    "mcq": {"choices", "answer", "explanation", "shuffle"},
+    "essay": {"marking_points", "model_answer"},
+    "calc": {"op", "answer_key", "tolerance", "params", "fixed", "require", "explanation"},
+}
+SAMPLES = 24  # parameter combinations tried per calc template
+DRAW_SEEDS = 5  # full draws (with `require`) per calc template
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass(frozen=True)
+class Issue:
+    file: Path
+    line: int
+    qid: str
+    message: str
+
+    def __str__(self) -> str:
+        loc = f"{self.file}:{self.line}" if self.line else str(self.file)
+        return f"{loc} [{self.qid}]: {self.message}" if self.qid else f"{loc}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": str(self.file), "line": self.line, "id": self.qid, "message": self.message}
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def check_question(q: Question, *, run_ops: bool = True) -> list[str]:
+    """Problems with one question (no cross-question checks), as messages."""
+    from dlcalc.ops import TOPICS
+
+    d, errs = q.data, []
+    if not _text(d.get("id")) or not _ID.match(str(d.get("id"))):
+        errs.append("id: required, letters/digits/-/_/. only")
+    if d.get("kind") not in KINDS:
+        errs.append(f"kind: expected one of {', '.join(KINDS)}, got {d.get('kind')!r}")
+        return errs
+    if d.get("topic") not in TOPICS:
+        errs.append(f"topic: expected one of {', '.join(TOPICS)}, got {d.get('topic')!r}")
+    if not _text(d.get("prompt")):
+        errs.append("prompt: required (non-empty text)")
+    unknown = sorted(set(d) - COMMON_KEYS - KIND_KEYS[q.kind])
+    if unknown:
+        errs.append(f"{unknown[0]}: unknown field for a {q.kind} question")
+    if "marks" in d and not (
+        isinstance(d["marks"], int) and not isinstance(d["marks"], bool) and d["marks"] > 0
+    ):
+        errs.append("marks: expected a positive integer")
+    if "tags" in d and not (isinstance(d["tags"], list) and all(_text(t) for t in d["tags"])):
+        errs.append("tags: expected a list of strings")
+    errs += {"mcq": _check_mcq, "essay": _check_essay, "calc": _check_calc}[q.kind](q, run_ops)
+    return errs
+
+
+def _check_mcq(q: Question, run_ops: bool) -> list[str]:
+    from dlcalc.quiz.generate import LETTERS
+
+    d, errs = q.data, []
+    errs += _unfilled(q)
+    choices = d.get("choices")
+    if not isinstance(choices, list) or not all(_text(c) for c in choices):
+        errs.append("choices: required, a list of non-empty strings")
+        return errs
+    if not 4 <= len(choices) <= 5:
+        errs.append(f"choices: expected 4-5 choices, got {len(choices)}")
+    if len({c.strip().lower() for c in choices}) != len(choices):
+        errs.append("choices: two choices are the same")
+    answer = d.get("answer")
+    letters = LETTERS[: len(choices)]
+    if isinstance(answer, list):
+        errs.append(f"answer: exactly one correct choice, got {len(answer)}")
+    elif not (
+        isinstance(answer, str) and len(answer.strip()) == 1 and answer.strip().upper() in letters
+    ):
+        errs.append(
+            f"answer: expected exactly one correct choice, a letter {letters[0]}-{letters[-1]}, got {answer!r}"
+        )
+    if not _text(d.get("explanation")):
+        errs.append("explanation: required (say why the answer is right and the others wrong)")
+    if "shuffle" in d and not isinstance(d["shuffle"], bool):
+        errs.append("shuffle: expected true or false")
+    return errs
+
+
+def _check_essay(q: Question, run_ops: bool) -> list[str]:
+    d, errs = q.data, []
+    errs += _unfilled(q)
+    if "marks" not in d:
+        errs.append("marks: required for an essay")
+    points = d.get("marking_points")
+    if not isinstance(points, list) or not all(_text(p) for p in points):
+        errs.append("marking_points: required, a list of non-empty strings")
+    elif not 3 <= len(points) <= 6:
+        errs.append(f"marking_points: expected 3-6 points, got {len(points)}")
+    if not _text(d.get("model_answer")):
+        errs.append("model_answer: required")
+    return errs
+
+
+def _unfilled(q: Question) -> list[str]:
+    names = PLACEHOLDER.findall(q.prompt)
+    return (
+        [f"prompt: placeholder {{{names[0]}}} is never filled ({q.kind} prompts have no params)"]
+        if names
+        else []
+    )
+
+
+def _check_calc(q: Question, run_ops: bool) -> list[str]:
+    from dlcalc.errors import InputError
+    from dlcalc.ops import get
+
+    d, errs = q.data, []
+    try:
+        op = get(str(d.get("op", "")))
+    except InputError as exc:
+        return [f"op: {exc}"]
+    params, fixed, require = d.get("params", {}), d.get("fixed", {}), d.get("require", {})
+    for name, value in (("params", params), ("fixed", fixed), ("require", require)):
+        if not isinstance(value, dict):
+            errs.append(f"{name}: expected a table")
+    if errs:
+        return errs
+    if d.get("answer_key") not in op.result_keys:
+        errs.append(
+            f"answer_key: expected a result of {op.name} ({', '.join(op.result_keys)}), got {d.get('answer_key')!r}"
+        )
+    tol = d.get("tolerance", 0.01)
+    if not (_number(tol) and 0 <= tol < 1):
+        errs.append(f"tolerance: expected a relative tolerance in [0, 1), got {tol!r}")
+    args = {p.name for p in op.params}
+    for key in [*params, *fixed]:
+        if key not in args:
+            errs.append(
+                f"params/fixed: {key!r} is not an argument of {op.name} ({', '.join(sorted(args))})"
+            )
+    both = sorted(set(params) & set(fixed))
+    if both:
+        errs.append(f"params/fixed: {both[0]!r} is in both")
+    for key in require:
+        if key not in op.result_keys:
+            errs.append(f"require: {key!r} is not a result of {op.name}")
+    shown = set(PLACEHOLDER.findall(q.prompt))
+    for name in sorted(shown - set(params) - set(fixed)):
+        errs.append(f"prompt: placeholder {{{name}}} is not in params or fixed")
+    for name in sorted(set(params) - shown):
+        errs.append(
+            f"params.{name}: drawn but not shown in the prompt (the question would be ambiguous)"
+        )
+    if errs:
+        return errs
+    errs += _check_draws(q, run_ops)
+    return errs
+
+
+def _check_draws(q: Question, run_ops: bool) -> list[str]:
+    from dlcalc.errors import DlcalcError
+    from dlcalc.ops import run
+    from dlcalc.quiz.generate import DrawError, draw_calc, is_finite_answer, param_values
+
+    try:
+        pools = {k: param_values(v, k) for k, v in q.get("params", {}).items()}
+    except DrawError as exc:
+        return [str(exc)]
+    if not run_ops:
+        return []
+    names = list(pools)
+    combos = list(itertools.islice(itertools.product(*pools.values()), 10_000))
+    rng = random.Random(f"validate:{q.id}")
+    sample = combos if len(combos) <= SAMPLES else rng.sample(combos, SAMPLES)
+    fixed, key = q.get("fixed", {}), q.get("answer_key")
+    for combo in sample:
+        params = dict(zip(names, combo, strict=True))
+        try:
+            sol = run(q.get("op"), {**fixed, **params})
+        except DlcalcError as exc:
+            return [f"{q.get('op')} fails for {params}: {exc}"]
+        if not is_finite_answer(sol.result.get(key)):
+            return [f"{q.get('op')} gives a non-finite {key} for {params}"]
+    for seed in range(DRAW_SEEDS):
+        try:
+            draw_calc(q, random.Random(f"validate:{seed}:{q.id}"))
+        except DrawError as exc:
+            return [f"require: cannot be met: {exc}"]
+    return []
+
+
+def validate(
+    questions: Sequence[Question],
+    *,
+    run_ops: bool = True,
+    only: Collection[Path] | None = None,
+) -> list[Issue]:
+    """All problems: per-question rules plus ids unique across ``questions``.
+
+    only: report problems of questions from these files (ids still compared with all).
+    """
+    issues: list[Issue] = []
+    seen: dict[str, Question] = {}
+    for q in questions:
+        mine = only is None or q.file in only
+        if q.id in seen and mine:
+            first = seen[q.id]
+            issues.append(
+                Issue(q.file, q.line, q.id, f"id: duplicate (first in {first.file}:{first.line})")
+            )
+        seen.setdefault(q.id, q)
+        if mine:
+            issues += [Issue(q.file, q.line, q.id, m) for m in check_question(q, run_ops=run_ops)]
+    return issues
+
+
+def validate_paths(paths: Sequence[Path]) -> tuple[list[Question], list[Issue]]:
+    """Load and validate files/directories; unreadable files become issues too."""
+    questions: list[Question] = []
+    issues: list[Issue] = []
+    for path in paths:
+        for f in bank_files(Path(path)):
+            try:
+                questions += load_file(f)
+            except BankError as exc:
+                issues.append(Issue(f, 0, "", str(exc).removeprefix(f"{f}: ")))
+    return questions, issues + validate(questions)

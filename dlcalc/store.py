@@ -1,0 +1,199 @@
+"""The SQLite progress store: every answered question, and the review schedule.
+
+One file ``progress.db`` under ``$DLCALC_HOME`` (default: the platform's user data dir).
+WAL journal, ``synchronous=FULL`` and one transaction per answer: an answer is on disk
+before the next question is shown, so killing the process loses nothing answered.
+``busy_timeout`` lets two quiz processes write at the same time without "database is locked".
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from dlcalc.errors import DlcalcError
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS attempts (
+    id INTEGER PRIMARY KEY,
+    question_id TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    correct INTEGER NOT NULL,
+    score REAL NOT NULL,
+    max_score REAL NOT NULL,
+    answer TEXT NOT NULL DEFAULT '',
+    mode TEXT NOT NULL DEFAULT 'quiz',
+    session TEXT NOT NULL DEFAULT '',
+    rating INTEGER,
+    answered_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attempts_topic ON attempts (topic, answered_at);
+CREATE INDEX IF NOT EXISTS attempts_question ON attempts (question_id);
+CREATE TABLE IF NOT EXISTS cards (
+    question_id TEXT PRIMARY KEY,
+    card TEXT NOT NULL,
+    due TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS cards_due ON cards (due);
+"""
+
+
+class StoreError(DlcalcError):
+    """The progress database cannot be opened or is from a newer dlcalc."""
+
+
+def home() -> Path:
+    """``$DLCALC_HOME``, else the platform's user data directory for dlcalc."""
+    env = os.environ.get("DLCALC_HOME", "").strip()
+    if env:
+        return Path(env).expanduser()
+    try:
+        import platformdirs
+
+        return Path(platformdirs.user_data_dir("dlcalc", appauthor=False))
+    except ImportError:  # pragma: no cover - platformdirs is a dependency
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        return Path(base) / "dlcalc"
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+class Store:
+    """Progress database connection. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path) if path is not None else home() / "progress.db"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+            )
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = FULL")
+            self._migrate()
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(
+                f"DLCALC_HOME: cannot open progress database {self.path}: {exc}"
+            ) from None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _migrate(self) -> None:
+        with self._write():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self.conn.execute(statement)
+            row = self.conn.execute("SELECT max(version) FROM schema_version").fetchone()
+            version = row[0]
+            if version is None:
+                self.conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+            elif version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"DLCALC_HOME: {self.path} has schema version {version}; this dlcalc "
+                    f"knows up to {SCHEMA_VERSION} (upgrade dlcalc)"
+                )
+
+    def _write(self) -> _Transaction:
+        return _Transaction(self.conn)
+
+    # ----------------------------------------------------------------- writing
+
+    def record(
+        self,
+        *,
+        question_id: str,
+        topic: str,
+        kind: str,
+        correct: bool,
+        score: float,
+        max_score: float,
+        answer: str = "",
+        mode: str = "quiz",
+        session: str = "",
+        rating: int | None = None,
+        card: tuple[str, str] | None = None,
+        at: str | None = None,
+    ) -> None:
+        """Store one answer (and the question's new review card) in one committed transaction.
+
+        card: (card JSON, due ISO time) from the FSRS scheduler.
+        """
+        with self._write():
+            self.conn.execute(
+                "INSERT INTO attempts (question_id, topic, kind, correct, score, max_score,"
+                " answer, mode, session, rating, answered_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    question_id,
+                    topic,
+                    kind,
+                    int(correct),
+                    float(score),
+                    float(max_score),
+                    answer,
+                    mode,
+                    session,
+                    rating,
+                    at or now_iso(),
+                ),
+            )
+            if card is not None:
+                self.conn.execute(
+                    "INSERT INTO cards (question_id, card, due) VALUES (?,?,?) "
+                    "ON CONFLICT(question_id) DO UPDATE SET card = excluded.card, due = excluded.due",
+                    (question_id, card[0], card[1]),
+                )
+
+    # ----------------------------------------------------------------- reading
+
+    def attempts(self, topic: str | None = None) -> list[dict[str, Any]]:
+        """Every attempt, oldest first."""
+        sql = "SELECT * FROM attempts"
+        args: tuple[Any, ...] = ()
+        if topic is not None:
+            sql, args = sql + " WHERE topic = ?", (topic,)
+        return [dict(r) for r in self._rows(sql + " ORDER BY answered_at, id", args)]
+
+    def cards(self) -> dict[str, tuple[str, str]]:
+        """question id -> (card JSON, due ISO time)."""
+        return {r["question_id"]: (r["card"], r["due"]) for r in self._rows("SELECT * FROM cards")}
+
+    def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> Iterator[sqlite3.Row]:
+        cur = self.conn.cursor()
+        cur.row_factory = sqlite3.Row
+        return iter(cur.execute(sql, args).fetchall())
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT`` (rollback on error): takes the write lock up front,
+    so concurrent writers wait (busy_timeout) instead of failing on a lock upgrade."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")
