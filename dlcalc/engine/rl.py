@@ -344,7 +344,8 @@ def egreedy(*, q: np.ndarray, epsilon: float) -> Solution:
                 f"Probabilities{who}",
                 "pi(a|s) = eps/|A| + (1 - eps)/n_greedy if a is greedy, else eps/|A|",
                 f"greedy: {fmt(epsilon)}/{n_a} + (1 - {fmt(epsilon)})/{len(g)} = "
-                f"{fmt(float(probs[i, g[0]]))}; other: {fmt(epsilon)}/{n_a} = {fmt(epsilon / n_a)}",
+                f"{fmt(float(probs[i, g[0]]))}"
+                + (f"; other: {fmt(epsilon)}/{n_a} = {fmt(epsilon / n_a)}" if len(g) < n_a else ""),
                 probs[i],
             )
         )
