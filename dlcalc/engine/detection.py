@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlcalc.errors import InputError
+from dlcalc.errors import InputError, LimitError
 from dlcalc.parse import expect_shape
 from dlcalc.solution import Solution, Step, Table, fmt
 
 _MAX_KEPT_STEPS = 20  # kept boxes written out in the NMS working
 _MAX_PAIRS = 12  # comparisons listed per kept box
 _MAX_TABLE = 12  # boxes in the pairwise IoU table
+_MAX_COORD = 1e100  # |coordinate|: keeps areas finite
+_MAX_BOXES = 5000  # NMS builds an N x N IoU matrix
 
 
 def _num(x: float) -> int | float:
@@ -25,6 +27,8 @@ def _num(x: float) -> int | float:
 
 def to_xyxy(boxes: np.ndarray, name: str, box_format: str = "xyxy") -> np.ndarray:
     """N x 4 boxes in ``box_format`` -> N x 4 (x1, y1, x2, y2); rejects negative sizes."""
+    if not np.all(np.abs(boxes) <= _MAX_COORD):
+        raise InputError(f"--{name}: coordinates must lie within +-{_MAX_COORD:g}")
     if box_format == "xywh":
         w, h = boxes[:, 2], boxes[:, 3]
         bad = np.flatnonzero((w < 0) | (h < 0))
@@ -155,6 +159,8 @@ def nms(
     """
     expect_shape(boxes, (None, 4), "boxes", "N boxes x 4 coordinates")
     n = boxes.shape[0]
+    if n > _MAX_BOXES:
+        raise LimitError(f"--boxes: {n:,} boxes; the limit is {_MAX_BOXES:,}")
     if scores.shape[0] != n:
         raise InputError(
             f"--scores: expected {n} values (one per box in --boxes), got {scores.size}"

@@ -171,11 +171,14 @@ def _gan_optimum(p_data: np.ndarray, p_g: np.ndarray) -> Solution:
         flag = "--" + name.replace("_", "-")
         if np.any(p < 0):
             raise InputError(f"{flag}: probabilities must be >= 0, got {fmt(p[p < 0][0])}")
-        if p.sum() <= 0:
+        if p.max() <= 0:
             raise InputError(f"{flag}: expected a distribution, got all zeros")
-        if abs(p.sum() - 1.0) > 1e-9:
-            notes.append(f"{flag} sums to {fmt(p.sum())}: normalised to sum to 1")
-    p, q = p_data / p_data.sum(), p_g / p_g.sum()
+        with np.errstate(over="ignore"):
+            total = p.sum()
+        if abs(total - 1.0) > 1e-9:
+            notes.append(f"{flag} sums to {fmt(total)}: normalised to sum to 1")
+    p, q = p_data / p_data.max(), p_g / p_g.max()  # rescale first: the sums cannot overflow
+    p, q = p / p.sum(), q / q.sum()
     total = p + q
     d_star = np.divide(p, total, out=np.full_like(p, 0.5), where=total > 0)
     one_minus = np.divide(q, total, out=np.full_like(q, 0.5), where=total > 0)  # 1 - D*, exactly

@@ -16,17 +16,21 @@ import math
 
 import numpy as np
 
-from dlcalc.errors import InputError
+from dlcalc.errors import InputError, LimitError
 from dlcalc.parse import expect_shape
 from dlcalc.solution import Solution, Step, as_exact, fmt
 
 _MAX_BINS = 16  # bins written out in the working
 _MAX_SAMPLES = 16  # bilinear sample points written out (first bin of RoIAlign)
 _MAX_CELLS = 36  # cell values written inside one RoIPool bin
+_MAX_COORD = 1e9  # |roi coordinate * spatial_scale|
+_MAX_OUT = 1_000_000  # output values, K x C x PH x PW
+_MAX_BINS_TOTAL = 100_000  # bins over all RoIs, K x PH x PW (RoIPool visits each one)
+_MAX_WEIGHTS = 20_000_000  # bilinear weights per axis of one RoI (bins x samples x size)
 
 
 def _prepare(
-    input: np.ndarray, roi: np.ndarray, spatial_scale: float
+    input: np.ndarray, roi: np.ndarray, spatial_scale: float, output_size: tuple[int, int]
 ) -> tuple[np.ndarray, np.ndarray]:
     if input.ndim == 2:
         x = input[None]
@@ -37,6 +41,18 @@ def _prepare(
     expect_shape(roi, (None, 4), "roi", "x1,y1,x2,y2 per RoI")
     if not spatial_scale > 0:
         raise InputError(f"--spatial-scale: expected a number > 0, got {fmt(spatial_scale)}")
+    with np.errstate(over="ignore"):
+        scaled = roi * spatial_scale
+    if not np.all(np.abs(scaled) <= _MAX_COORD):
+        raise InputError(
+            f"--roi: coordinates times --spatial-scale must lie within +-{_MAX_COORD:g}"
+        )
+    bins = roi.shape[0] * output_size[0] * output_size[1]
+    if bins > _MAX_BINS_TOTAL or bins * x.shape[0] > _MAX_OUT:
+        raise LimitError(
+            f"--output-size: {roi.shape[0]} RoI(s) x {x.shape[0]} channel(s) x "
+            f"{output_size[0]}x{output_size[1]} bins is too large (limit {_MAX_BINS_TOTAL:,} bins)"
+        )
     return x, roi
 
 
@@ -85,7 +101,7 @@ def roi_pool(
         )
     if aligned:
         raise InputError("--aligned: roi-pool rounds the RoI to whole cells; use roi-align")
-    x, roi = _prepare(input, roi, spatial_scale)
+    x, roi = _prepare(input, roi, spatial_scale, output_size)
     c, h, w = x.shape
     ph_n, pw_n = output_size
     out = np.zeros((roi.shape[0], c, ph_n, pw_n))
@@ -208,7 +224,7 @@ def roi_align(
     y = y1' + i*bh + (iy + 0.5) bh/G_h, x likewise; output = mean of the bilinear values
     f(y, x) = sum of the 4 neighbours weighted (1-ly)(1-lx), (1-ly)lx, ly(1-lx), ly lx.
     """
-    x, roi = _prepare(input, roi, spatial_scale)
+    x, roi = _prepare(input, roi, spatial_scale, output_size)
     c, h, w = x.shape
     ph_n, pw_n = output_size
     off = 0.5 if aligned else 0.0
@@ -223,11 +239,16 @@ def roi_align(
         bh, bw = rh / ph_n, rw / pw_n
         gh = sampling_ratio if sampling_ratio > 0 else math.ceil(rh / ph_n)
         gw = sampling_ratio if sampling_ratio > 0 else math.ceil(rw / pw_n)
+        if max(ph_n * gh * h, pw_n * gw * w) > _MAX_WEIGHTS:
+            raise LimitError(
+                f"--sampling-ratio: {max(gh, 0)}x{max(gw, 0)} samples per bin over a {h}x{w} map "
+                "is too many; give a smaller --sampling-ratio"
+            )
         wy, dy = _axis_samples(sy1, bh, ph_n, gh, h)
         wx, dx = _axis_samples(sx1, bw, pw_n, gw, w)
         if gh > 0 and gw > 0:
             ay, ax = wy.sum(axis=1) / gh, wx.sum(axis=1) / gw
-            out[k] = np.einsum("py,cyx,qx->cpq", ay, x, ax)
+            out[k] = ay @ x @ ax.T
         plans.append(((sx1, sy1, sx2, sy2), (rw, rh), (bh, bw), (gh, gw), (wy, dy), (wx, dx)))
 
     (sx1, sy1, sx2, sy2), (rw, rh), (bh, bw), (gh, gw), (wy, dy), (wx, dx) = plans[0]
@@ -259,16 +280,15 @@ def roi_align(
         ),
     ]
     steps += _sample_steps(x[0], dy, dx, gh, gw, bh, bw, sy1, sx1)
-    samples = np.einsum("itY,YX,juX->ijtu", wy, x[0], wx) if gh > 0 and gw > 0 else None
     listed = 0
     for i in range(ph_n):
         for j in range(pw_n):
             if listed == _MAX_BINS:
                 break
-            if samples is None:
+            if gh <= 0 or gw <= 0:
                 subst = "no samples (empty grid): 0"
             else:
-                vals = samples[i, j].ravel()
+                vals = (wy[i] @ x[0] @ wx[j].T).ravel()
                 shown = " + ".join(fmt(v, 4) for v in vals[:_MAX_SAMPLES])
                 more = f" + ... ({vals.size} samples)" if vals.size > _MAX_SAMPLES else ""
                 subst = f"({shown}{more})/{vals.size}"

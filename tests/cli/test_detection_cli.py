@@ -150,6 +150,27 @@ def test_roi_check_and_channels(cli):
             "--input",
         ),
         (("roi-align", "--roi", "0,0,1,1", "--output-size", "1"), "--input"),
+        # size caps: no overflow, no huge allocations
+        (("iou", "--a", "0,0,1e300,1e300", "--b", "0,0,1,1"), "--a"),
+        (("roi-align", "--input", MAP, "--roi", "0,0,1e300,1", "--output-size", "2"), "--roi"),
+        (
+            ("roi-align", "--input", MAP, "--roi", "0,0,3,3", "--output-size", "100000x100000"),
+            "--output-size",
+        ),
+        (
+            (
+                "roi-align",
+                "--input",
+                MAP,
+                "--roi",
+                "0,0,3,3",
+                "--output-size",
+                "2",
+                "--sampling-ratio",
+                "100000000",
+            ),
+            "--sampling-ratio",
+        ),
     ],
 )
 def test_errors(cli, args, flag):

@@ -21,6 +21,12 @@ def test_gan_clamped_log_is_finite_with_note(cli):
     assert any("clamped" in n for n in data["notes"])
 
 
+def test_gan_optimum_huge_values_are_normalised(cli):
+    # the sum 2e308 would overflow: (1e308, 1e308) is (0.5, 0.5) after normalising
+    data = cli.json("gan", "--p-data", "1e308,1e308", "--p-g", "1,1")
+    assert data["result"]["d_star"] == [0.5, 0.5]
+
+
 def test_gan_optimum_json(cli):
     data = cli.json("gan", "--p-data", "0.25,0.75", "--p-g", "0.25,0.75")
     assert data["result"]["d_star"] == [0.5, 0.5]
