@@ -1,3 +1,80 @@
-"""Operations of this topic (filled in by its issue)."""
+"""Architecture calculator: arch (CONTRACT section 2, "CNN" / architectures)."""
 
-OPS: list = []
+from dlcalc.ops import Op, Param
+
+PRESET_NAMES = (
+    "lenet5",
+    "alexnet",
+    "alexnet_paper",
+    "zfnet",
+    "vgg11",
+    "vgg13",
+    "vgg16",
+    "vgg19",
+    "vgg11_bn",
+    "vgg13_bn",
+    "vgg16_bn",
+    "vgg19_bn",
+    "googlenet",
+    "resnet18",
+    "resnet34",
+    "resnet50",
+    "resnet101",
+    "resnet152",
+)
+
+OPS = [
+    Op(
+        name="arch",
+        topic="architectures",
+        func="dlcalc.engine.arch:arch",
+        summary="Layer-by-layer output shapes, parameters and MACs of a CNN (preset or your own).",
+        description=(
+            "Presets: " + ", ".join(PRESET_NAMES) + ". alexnet, vgg*, googlenet (no aux heads) "
+            "and resnet* are torchvision's models and match its parameter counts; "
+            "alexnet_paper is Krizhevsky 2012 (96 filters, 227x227, two-GPU groups); zfnet "
+            "follows Zeiler & Fergus 2013 Fig. 3; lenet5 follows LeCun 1998 (C3 connection "
+            "table, trainable subsampling, RBF output: 60,840 params). "
+            "--layers, ';'-separated: conv N kK [sS] [pP] [dD] [gG] [nobias], "
+            "maxpool|avgpool kK [sS] [pP] [ceil], adaptiveavgpool N|HxW, gap, bn, lrn, relu, "
+            "tanh, sigmoid, softmax, dropout [P], flatten, fc N, basic N [sS], "
+            "bottleneck N [sS], inception C1 C3R C3 C5R C5 POOL. --spec FILE: TOML/JSON "
+            'with input = "3x227x227" and layers = [...] (strings or tables).'
+        ),
+        params=(
+            Param(
+                "name",
+                "str",
+                "preset network (lenet5, alexnet, vgg16, vgg16_bn, googlenet, resnet50, ...)",
+                positional=True,
+                metavar="NAME",
+            ),
+            Param("layers", "str", 'layer list: "conv 96 k11 s4; maxpool k3 s2; ...; fc 1000"'),
+            Param("spec", "str", "TOML or JSON file listing the layers", metavar="FILE"),
+            Param(
+                "input",
+                "dims",
+                "input CxHxW (or F features); presets default to their paper size",
+                metavar="CxHxW",
+            ),
+            Param(
+                "depth",
+                "int",
+                "show rows down to this nesting level (resnets: 1 stages, 2 blocks, 3 layers) "
+                "[default: 2 for resnets, else 1]",
+                lo=1,
+            ),
+            Param("steps", "bool", "write every layer's size/params/MACs formulas", default=False),
+        ),
+        result_keys=(
+            "total_params",
+            "total_macs",
+            "layers",
+            "input_shape",
+            "output_shape",
+            "param_memory_mb",
+            "activation_memory_mb",
+        ),
+        example={"name": "alexnet"},
+    ),
+]
