@@ -112,10 +112,10 @@ def cca(
         )
     )
     corr = dvals[:k]
-    corr_sub = "rho_j = D_jj, j = 1..k"
+    corr_sub = ""
     if ex:
         corr_sub += (
-            f"; rho^2 are the eigenvalues of S_xx^-1 S_xy S_yy^-1 S_yx = {ex['m']}: "
+            f"rho^2 are the eigenvalues of S_xx^-1 S_xy S_yy^-1 S_yx = {ex['m']}: "
             f"{ex['charpoly']} = 0"
         )
         if ex["correlations"]:

@@ -110,6 +110,11 @@ def _unit_signed(v: Any) -> list[Any]:
     return u
 
 
+def _same_sign(v: Any, u: list[Any]) -> bool:
+    """True when v points the same way as the unit vector u (v = c u with c > 0)."""
+    return sum(float(a) * float(b) for a, b in zip(v, u, strict=True)) > 0
+
+
 def pca_exact(x: np.ndarray, *, k: int, standardize: bool) -> dict[str, Any]:
     """Exact mean, centred data, S, eigenvalues, components, ratios and error (as text)."""
     import sympy
@@ -138,7 +143,10 @@ def pca_exact(x: np.ndarray, *, k: int, standardize: bool) -> dict[str, Any]:
             "components are given as decimals"
         )
     else:
-        comps = [_unit_signed(_null_vector(s - v * sympy.eye(d))) for v in eig[:k]]
+        dirs = [_null_vector(s - v * sympy.eye(d)) for v in eig[:k]]
+        comps = [_unit_signed(v) for v in dirs]
+        # each direction shown with the sign its unit vector ended up with
+        dirs = [v if _same_sign(v, c) else -v for v, c in zip(dirs, comps, strict=True)]
     total = sum(s[j, j] for j in range(d))
     out: dict[str, Any] = {
         "mean": matrix_text(mean)[1:-1],
@@ -148,6 +156,7 @@ def pca_exact(x: np.ndarray, *, k: int, standardize: bool) -> dict[str, Any]:
         "charpoly": cp,
         "eigenvalues": [text(v) for v in eig] if eig else None,
         "components": [[text(e) for e in c] for c in comps] if comps else None,
+        "directions": [[text(sympy.simplify(e)) for e in v] for v in dirs] if comps else None,
         "ratio": [text(sympy.simplify(v / total)) for v in eig[:k]] if eig else None,
         "error": text(sympy.simplify(sum(eig[k:], sympy.Integer(0)))) if eig else None,
         "notes": notes,

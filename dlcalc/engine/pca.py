@@ -68,7 +68,7 @@ def pca(
         Step(
             "Mean",
             "m = (1/n) sum_i x_i",
-            _mean_terms(x) + (f" = {ex['mean']}" if ex else ""),
+            _mean_terms(x) + (f" = {ex['mean']}" if ex and ex["mean"] != fmt(mean) else ""),
             mean,
         )
     ]
@@ -94,7 +94,7 @@ def pca(
         Step(
             "Standardised data" if standardize else "Centred data",
             "z_i = (x_i - m) / s" if standardize else "z_i = x_i - m",
-            f"Z = {ex['z']}" if ex and not standardize else "",
+            f"Z = {ex['z']}" if ex and not standardize and ex["z"] != fmt(z) else "",
             show(z),
         )
     )
@@ -125,7 +125,9 @@ def pca(
     comp_sub = ""
     if ex and ex["components"]:
         comp_sub = "; ".join(
-            f"u_{j + 1} = [{', '.join(c)}]" for j, c in enumerate(ex["components"])
+            f"(S - lambda_{j + 1} I) v = 0: v = [{', '.join(v)}], u_{j + 1} = v/||v|| = "
+            f"[{', '.join(c)}]"
+            for j, (v, c) in enumerate(zip(ex["directions"], ex["components"], strict=True))
         )
     steps.append(
         Step(
@@ -152,7 +154,7 @@ def pca(
         Step(
             "Projections",
             "y_i = U^T z_i (one row per sample, one column per component)",
-            f"y_1,1 = u_1 . z_1 = {terms}" if d <= SHOW_DIM else "Y = Z U",
+            f"y_1,1 = u_1 . z_1 = {terms} = {fmt(projected[0, 0])}" if d <= SHOW_DIM else "Y = Z U",
             show(projected),
         )
     )
@@ -161,7 +163,7 @@ def pca(
         Step(
             "Variance of each projection (maximised by PCA)",
             "Var(y_j) = (1/n) sum_i y_ij^2 = u_j^T S u_j = lambda_j",
-            f"Var(y) = {fmt(var_y)}",
+            _variance_terms(projected[:, 0], var_y),
             eig[:k],
         )
     )
@@ -229,6 +231,14 @@ def pca(
         notes += ex["notes"]
     plots = [_plot(x, mean, std, comps[0], projected[:, 0])] if plot else []
     return Solution(result=result, steps=steps, notes=notes, plots=plots)
+
+
+def _variance_terms(y1: np.ndarray, var_y: np.ndarray) -> str:
+    n = y1.size
+    if n > 6:
+        return f"Var(y) = {fmt(var_y)}"
+    terms = " + ".join(f"{paren(v)}^2" for v in y1)
+    return f"Var(y_1) = (1/{n})({terms}) = {fmt(var_y[0])}"
 
 
 def _mean_terms(x: np.ndarray) -> str:
