@@ -74,6 +74,13 @@ def _iterate(update, v0: np.ndarray, theta: float, max_iters: int, what: str) ->
     return run
 
 
+def _q(mdp: Mdp, v: np.ndarray, gamma: float) -> np.ndarray:
+    with np.errstate(over="ignore", invalid="ignore"):
+        q = mdp.backup(v, gamma)
+    _finite(q, "Q")
+    return q
+
+
 def _iteration_table(mdp: Mdp, run: _Run, title: str) -> list[Table]:
     if mdp.n_states > _TABLE_STATES:
         return []
@@ -174,7 +181,7 @@ def value_iteration(
         lambda v: model.backup(v, gamma).max(axis=1), v0, theta, max_iters, "value iteration"
     )
     v, iterations, converged, delta = run.last, run.iterations, run.converged, run.delta
-    q = model.backup(v, gamma)
+    q = _q(model, v, gamma)
     policy = q.argmax(axis=1)
 
     steps = []
@@ -323,7 +330,7 @@ def policy_eval(
         )
         v_iter, iterations, converged, delta = run.last, run.iterations, run.converged, run.delta
         if n <= _STEP_STATES and iterations:
-            steps += _sweep_step(model, r_pi, p_pi, run.head[0], gamma)
+            steps += _sweep_steps(model, r_pi, p_pi, run, gamma)
         steps.append(
             Step(
                 "Iterative policy evaluation",
@@ -343,12 +350,12 @@ def policy_eval(
             Step(
                 "Exact solution",
                 "(I - gamma P_pi) V = r_pi  =>  V = (I - gamma P_pi)^-1 r_pi",
-                f"gamma = {fmt(gamma)}",
+                _equations(model, r_pi, p_pi, gamma) if n <= _STEP_STATES else "",
                 v_exact,
             )
         )
     v = v_exact if v_exact is not None else v_iter
-    q = model.backup(v, gamma)
+    q = _q(model, v, gamma)
     steps.append(Step("Q under pi", "Q^pi(s,a) = r(s,a) + gamma sum_s' P(s'|s,a) V^pi(s')", "", q))
     result.update({"v": v, "q": q, "iterations": iterations, "converged": converged})
     if method == "both":
@@ -363,25 +370,40 @@ def policy_eval(
     return Solution(result=result, steps=steps, notes=notes, tables=tables + grid_tables)
 
 
-def _sweep_step(mdp: Mdp, r_pi, p_pi, v, gamma) -> list[Step]:
+def _pi_terms(mdp: Mdp, p_pi: np.ndarray, s: int, value) -> str:
+    """``0.2*V(s0) + 0.8*V(s1)`` (value(k) gives each V text), nonzero P_pi only."""
+    return " + ".join(
+        f"{fmt(float(p_pi[s, k]))}*{value(k)}" for k in range(mdp.n_states) if p_pi[s, k] != 0
+    )
+
+
+def _sweep_steps(mdp: Mdp, r_pi, p_pi, run: _Run, gamma: float) -> list[Step]:
+    """The first two sweeps V_0 -> V_1 -> V_2, state by state."""
     steps = []
-    for s in range(mdp.n_states):
-        terms = [
-            f"{fmt(float(p_pi[s, k]))}*{fmt(float(v[k]))}"
-            for k in range(mdp.n_states)
-            if p_pi[s, k] != 0
-        ]
-        sub = fmt(float(r_pi[s])) + (f" + {fmt(gamma)}*({' + '.join(terms)})" if terms else "")
-        value = float(r_pi[s] + gamma * p_pi[s] @ v)
-        steps.append(
-            Step(
-                f"V_1({mdp.states[s]})",
-                "V_1(s) = r_pi(s) + gamma sum_s' P_pi(s,s') V_0(s')",
-                sub,
-                value,
+    for k in range(min(2, run.iterations)):
+        v = run.head[k]
+        for s in range(mdp.n_states):
+            terms = _pi_terms(mdp, p_pi, s, lambda j, v=v: fmt(float(v[j])))
+            sub = fmt(float(r_pi[s])) + (f" + {fmt(gamma)}*({terms})" if terms else "")
+            steps.append(
+                Step(
+                    f"V_{k + 1}({mdp.states[s]})",
+                    f"V_{k + 1}(s) = r_pi(s) + gamma sum_s' P_pi(s,s') V_{k}(s')",
+                    sub,
+                    float(run.head[k + 1][s]),
+                )
             )
-        )
     return steps
+
+
+def _equations(mdp: Mdp, r_pi, p_pi, gamma: float) -> str:
+    """The Bellman expectation equations, one per state, with the numbers."""
+    eqs = []
+    for s in range(mdp.n_states):
+        terms = _pi_terms(mdp, p_pi, s, lambda j: f"V({mdp.states[j]})")
+        rhs = fmt(float(r_pi[s])) + (f" + {fmt(gamma)}*({terms})" if terms else "")
+        eqs.append(f"V({mdp.states[s]}) = {rhs}")
+    return "; ".join(eqs)
 
 
 def _solve(p_pi: np.ndarray, r_pi: np.ndarray, gamma: float, n: int) -> np.ndarray:

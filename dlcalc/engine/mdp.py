@@ -155,7 +155,7 @@ def mdp_from_json(value: Any, flag: str = "--mdp") -> Mdp:
             )
     p = _array(value["P"], flag, "P")
     if p.ndim != 3 or p.shape[0] != p.shape[2]:
-        shape = "x".join(map(str, p.shape))
+        shape = "x".join(map(str, p.shape)) or "a single number"
         raise InputError(f"{flag}: P: expected S x A x S (P[s][a][s'] = P(s'|s,a)), got {shape}")
     n, m = p.shape[0], p.shape[1]
     if n > MAX_STATES:
@@ -171,7 +171,7 @@ def mdp_from_json(value: Any, flag: str = "--mdp") -> Mdp:
     elif rr.shape == (n, m, n):
         r, form = np.einsum("ijk,ijk->ij", p, rr), "R(s,a,s')"
     else:
-        shape = "x".join(map(str, rr.shape))
+        shape = "x".join(map(str, rr.shape)) or "a single number"
         raise InputError(
             f"{flag}: R: expected {n} (per state), {n}x{m} (per state-action) or "
             f"{n}x{m}x{n} (per transition), got {shape}"

@@ -145,7 +145,10 @@ def _parse_transitions(transitions: Any, n_states: int, n_actions: int) -> list[
                 raise InputError(f"{where}: done must be 0/1 or true/false, got {raw!r}")
         s = _index(item[0], n_states, where, "state s")
         a = _index(item[1], n_actions, where, "action a")
-        r = parse.parse_float(item[2], "transitions")
+        try:
+            r = parse.parse_float(item[2], "transitions")
+        except InputError:
+            raise InputError(f"{where}: reward r must be a number, got {item[2]!r}") from None
         s2 = _index(item[3], n_states, where, "next state s2")
         out.append((s, a, r, s2, done))
     return out
@@ -323,7 +326,8 @@ def egreedy(*, q: np.ndarray, epsilon: float) -> Solution:
     table = q[None] if q.ndim == 1 else q
     n_a = table.shape[1]
     best = table.max(axis=1, keepdims=True)
-    greedy_mask = np.abs(table - best) <= 1e-12 * np.maximum(1.0, np.abs(best))
+    with np.errstate(over="ignore", invalid="ignore"):
+        greedy_mask = np.abs(table - best) <= 1e-12 * np.maximum(1.0, np.abs(best))
     n_greedy = greedy_mask.sum(axis=1, keepdims=True)
     probs = epsilon / n_a + np.where(greedy_mask, (1.0 - epsilon) / n_greedy, 0.0)
     greedy = [np.flatnonzero(row).tolist() for row in greedy_mask]

@@ -204,3 +204,17 @@ def test_value_iteration_is_greedy_fixed_point(case):
     np.testing.assert_allclose(sol["v"], v_pi, atol=1e-8)
     for a in range(m):
         assert np.all(_reference_backup(p, r, np.eye(m)[[a] * n], v_pi, gamma) <= v_pi + 1e-8)
+
+
+def test_policy_eval_working_by_hand():
+    # policy (move, stay), gamma 0.9: r_pi = (-1, 2), P_pi = [[0.2, 0.8], [0, 1]]
+    # V_1 = r_pi = (-1, 2); V_2(s0) = -1 + 0.9*(0.2*-1 + 0.8*2) = -1 + 1.26 = 0.26,
+    # V_2(s1) = 2 + 0.9*2 = 3.8
+    sol = policy_eval(mdp=MDP2, policy="1 0", gamma=0.9)
+    by_title = {s.title: s for s in sol.steps}
+    assert by_title["V_1(s0)"].value == -1 and by_title["V_1(s1)"].value == 2
+    assert by_title["V_2(s0)"].substituted == "-1 + 0.9*(0.2*-1 + 0.8*2)"
+    assert by_title["V_2(s0)"].value == pytest.approx(0.26)
+    assert by_title["Exact solution"].substituted == (
+        "V(s0) = -1 + 0.9*(0.2*V(s0) + 0.8*V(s1)); V(s1) = 2 + 0.9*(1*V(s1))"
+    )
