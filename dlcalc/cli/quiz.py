@@ -218,14 +218,14 @@ def review(
     pool = _bank(bank, no_bundled).select(topics, kinds)
     store, record = _recorder(True, "review")
     try:
-        chosen, due = choose(pool, record.cards, limit=count, new=new)
+        rng_seed = seed if seed is not None else random.SystemRandom().randrange(1, 1_000_000)
+        chosen, due = choose(pool, record.cards, limit=count, new=new, seed=rng_seed)
         io = _io()
         if not chosen:
             when = next_due(record.cards, {q.id for q in pool})
             later = f"; next one due {when:%Y-%m-%d %H:%M} UTC" if when else ""
             io.say(f"Nothing to review now{later}.")
             return
-        rng_seed = seed if seed is not None else random.SystemRandom().randrange(1, 1_000_000)
         items = build_quiz(chosen, rng_seed)
         io.say(f"{due} due, {len(chosen) - due} new.")
         summary = run_quiz(items, io, title="Review", record=record)

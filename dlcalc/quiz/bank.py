@@ -108,12 +108,13 @@ def bank_files(path: Path) -> list[Path]:
     raise InputError(f"{path}: no such file or directory")
 
 
-def _id_lines(text: str) -> dict[str, int]:
-    lines: dict[str, int] = {}
+def _id_lines(text: str) -> dict[str, list[int]]:
+    """id -> the lines where ``id = "..."`` is written, in order."""
+    lines: dict[str, list[int]] = {}
     for n, line in enumerate(text.splitlines(), start=1):
         m = re.match(r"""\s*id\s*=\s*["']([^"']*)["']""", line)
-        if m and m.group(1) not in lines:
-            lines[m.group(1)] = n
+        if m:
+            lines.setdefault(m.group(1), []).append(n)
     return lines
 
 
@@ -136,7 +137,11 @@ def load_file(path: Path) -> list[Question]:
     if extra:
         raise BankError(f"{path}: unexpected top-level key {extra[0]!r} (use [[question]])")
     lines = _id_lines(text)
-    return [Question(q, path, lines.get(str(q.get("id", "")), 0)) for q in items]
+    out = []
+    for q in items:
+        where = lines.get(str(q.get("id", "")), [])
+        out.append(Question(q, path, where.pop(0) if where else 0))
+    return out
 
 
 def load_paths(paths: Iterable[Path]) -> Bank:

@@ -34,7 +34,7 @@ def _answer_md(i: int, item: Item) -> list[str]:
     from dlcalc.render.text import plain
 
     q = item.question
-    out = [f"**{i}.** `{item.id}`: {answer_text(item) if item.kind != 'essay' else ''}".rstrip()]
+    out = [f"**{i}.** `{item.id}`" + (f": {answer_text(item)}" if item.kind != "essay" else "")]
     if item.kind == "mcq":
         out += ["", str(q.get("explanation", ""))]
     elif item.kind == "calc":
@@ -86,7 +86,7 @@ def bank_markdown(questions: Sequence[Question], *, seed: int = 0) -> str:
             continue
         out += [f"## {topic}", ""]
         for i, q in enumerate(mine, start=1):
-            item = instantiate(q, seed)
+            item = instantiate(q, seed, shuffle=False)
             out += _question_md(i, item)
             out += [
                 "<details><summary>Answer</summary>",
@@ -158,7 +158,7 @@ def anki_package(questions: Sequence[Question], out: Path, *, seed: int = 0) -> 
     for q in questions:
         name = f"{ANKI_DECK}::{q.topic}"
         deck = decks.setdefault(q.topic, genanki.Deck(deck_id(name), name))
-        front, back = _card(instantiate(q, seed))
+        front, back = _card(instantiate(q, seed, shuffle=False))
         deck.add_note(
             genanki.Note(
                 model=model,

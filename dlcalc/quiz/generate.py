@@ -163,14 +163,18 @@ def draw_calc(q: Question, rng: random.Random) -> tuple[dict[str, Any], Any, Any
 # ------------------------------------------------------------------ items and quizzes
 
 
-def instantiate(q: Question, seed: int | str) -> Item:
-    """The item for question ``q`` under ``seed`` (deterministic)."""
+def instantiate(q: Question, seed: int | str, *, shuffle: bool = True) -> Item:
+    """The item for question ``q`` under ``seed`` (deterministic).
+
+    shuffle: put mcq choices in a seeded random order (unless the question says
+    ``shuffle = false``); exports keep the bank's order.
+    """
     rng = random.Random(f"{seed}:{q.id}")
     if q.kind == "mcq":
         choices = [str(c) for c in q.get("choices", [])]
         correct = LETTERS.index(str(q.get("answer", "A")).strip().upper())
         order = list(range(len(choices)))
-        if q.get("shuffle", True):
+        if shuffle and q.get("shuffle", True):
             rng.shuffle(order)
         shown = [choices[i] for i in order]
         return Item(q, q.prompt, shown, LETTERS[order.index(correct)])
@@ -242,6 +246,7 @@ def item_dict(item: Item, *, working: bool = True) -> dict[str, Any]:
     elif item.kind == "calc":
         out["op"] = q.get("op")
         out["params"] = jsonable(item.params)
+        out["fixed"] = jsonable(dict(q.get("fixed", {}) or {}))
         out["answer_key"] = q.get("answer_key")
         out["answer"] = jsonable(item.answer)
         out["tolerance"] = q.get("tolerance", 0.01)

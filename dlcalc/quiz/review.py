@@ -38,8 +38,12 @@ def choose(
     limit: int,
     new: int,
     now: datetime | None = None,
+    seed: int = 0,
 ) -> tuple[list[Question], int]:
-    """Due questions (most overdue first), then up to ``new`` never-seen ones; (chosen, #due)."""
+    """Due questions (most overdue first), then up to ``new`` never-seen ones (in a seeded
+    random order); return (chosen, number due)."""
+    import random
+
     now = now or datetime.now(UTC)
     due = []
     for q in questions:
@@ -48,7 +52,9 @@ def choose(
             if when <= now:
                 due.append((when, q.id, q))
     due.sort(key=lambda t: (t[0], t[1]))
-    fresh = [q for q in questions if q.id not in cards][: max(new, 0)]
+    fresh = sorted((q for q in questions if q.id not in cards), key=lambda q: q.id)
+    random.Random(seed).shuffle(fresh)
+    fresh = fresh[: max(new, 0)]
     chosen = [q for _, _, q in due] + fresh
     return chosen[:limit], min(len(due), limit)
 
