@@ -98,7 +98,7 @@ OPS = [
     Op(
         name="policy-eval",
         topic="rl",
-        func="dlcalc.engine.dp:policy_eval",
+        func="dlcalc.engine.policy_eval:policy_eval",
         summary="Evaluate a fixed policy: iterative backups and the exact linear solve.",
         description=(
             "V = r_pi + gamma P_pi V: iteratively from V_0 = 0, and exactly as "

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlcalc.engine.dp import policy_eval, value_iteration
+from dlcalc.engine.dp import value_iteration
+from dlcalc.engine.policy_eval import policy_eval
 from dlcalc.errors import ComputationError, InputError
 
 # Two states, actions 0 = stay, 1 = move.
