@@ -98,6 +98,7 @@ def bn(
     gamma, beta: F values or one (default 1 and 0). Returns mean, var (F, or a number for
     1-D input), x_hat and output (shaped like input).
     """
+    input = np.atleast_1d(input)
     rows = _to_rows(input, "input")
     m, f = rows.shape
     word = _feature_word(input)
@@ -249,6 +250,7 @@ def bn_infer(
     batch: each in a layout of :func:`bn` with the same features; x: the same layout, or
     one sample of F values.
     """
+    batch = [np.atleast_1d(b) for b in batch]
     rows = _batches(batch)
     like = batch[0]
     word = _feature_word(like)
@@ -357,6 +359,7 @@ def bn_infer(
         "shift": _per_feature(shift, like),
     }
     if x is not None:
+        x = np.atleast_1d(x)
         xr, single = _x_rows(x, like, f)
         out = (xr - mean) * scale + b  # = scale x + shift, without the cancellation
         value = out[0] if single else _from_rows(out, x)
