@@ -196,7 +196,7 @@ class Optimizer:
         if not ok:
             raise ComputationError(
                 f"{self.name} diverged at step {self.t}: the parameters or the optimizer state "
-                "overflowed (try a smaller --lr)"
+                "stopped being finite (overflow, or 0/0 with --eps 0); try a smaller --lr"
             )
         return new, g
 
@@ -238,7 +238,7 @@ class Optimizer:
         ahead = th - mu * v
         self.line(
             "look-ahead",
-            f"theta_{t - 1} - gamma v_{t - 1}",
+            f"ahead_{t} = theta_{t - 1} - gamma v_{t - 1}",
             f"{self.s(th)} - {fmt(mu)}*{self.s(v)}",
             ahead,
         )
