@@ -64,8 +64,14 @@ class Plot:
 
     __slots__ = ("title", "series", "kind", "xlabel", "ylabel")
 
-    def __init__(self, title: str, series: list[tuple[str, Any, Any]], kind: str = "line",
-                 xlabel: str = "", ylabel: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        series: list[tuple[str, Any, Any]],
+        kind: str = "line",
+        xlabel: str = "",
+        ylabel: str = "",
+    ) -> None:
         self.title, self.series, self.kind = title, list(series), kind
         self.xlabel, self.ylabel = xlabel, ylabel
 
@@ -79,7 +85,7 @@ class Solution(Mapping):
     ``command`` and ``inputs`` (the parsed arguments) are filled in by the registry.
     """
 
-    __slots__ = ("result", "steps", "notes", "tables", "plots", "command", "inputs")
+    __slots__ = ("result", "steps", "notes", "tables", "plots", "command", "inputs", "primary")
 
     def __init__(
         self,
@@ -90,8 +96,10 @@ class Solution(Mapping):
         plots: list[Plot] | None = None,
         command: str = "",
         inputs: dict[str, Any] | None = None,
+        primary: str | None = None,
     ) -> None:
         self.result = result
+        self.primary = primary  # the answer a bare --check compares (default: the op's first key)
         self.steps = steps if steps is not None else []
         self.notes = notes if notes is not None else []
         self.tables = tables if tables is not None else []

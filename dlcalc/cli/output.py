@@ -59,7 +59,8 @@ def emit(
     results = []
     if check:
         rel = DEFAULT_TOL if tol is None else parse.parse_float(tol, "tol", lo=0)
-        results = run_checks(solution.result, list(check), op.primary, rel)
+        primary = solution.primary or op.primary
+        results = run_checks(solution.result, list(check), primary, rel)
     ok = all(r.ok for r in results)
     if as_json:
         data: dict[str, Any] = solution.to_dict()

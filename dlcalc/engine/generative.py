@@ -225,7 +225,12 @@ def _gan_optimum(p_data: np.ndarray, p_g: np.ndarray) -> Solution:
     ]
     if np.allclose(p, q):
         notes.append("p_g = p_data: D* = 1/2 everywhere and V = -log 4, the global minimum over G")
-    return Solution(result={"d_star": d_star, "value": value, "jsd": jsd}, steps=steps, notes=notes)
+    return Solution(
+        result={"d_star": d_star, "value": value, "jsd": jsd},
+        steps=steps,
+        notes=notes,
+        primary="d_star",
+    )
 
 
 def vae(

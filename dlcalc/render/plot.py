@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from dlcalc.solution import Plot
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def plot_text(plot: Plot, width: int = 78, height: int = 20) -> str:
@@ -20,4 +24,4 @@ def plot_text(plot: Plot, width: int = 78, height: int = 20) -> str:
     draw = plt.scatter if plot.kind == "scatter" else plt.plot
     for label, xs, ys in plot.series:
         draw(list(map(float, xs)), list(map(float, ys)), label=label)
-    return plt.build()
+    return _ANSI.sub("", plt.build())  # plain text: the output may be piped
