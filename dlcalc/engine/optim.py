@@ -3,7 +3,8 @@
 ``optim``: one optimizer for N steps, with the update of each state variable written
 out for the first steps and a table of the whole trajectory. ``optim_compare``: several
 optimizers side by side on the same objective (f after N steps; paths with ``--plot``).
-The update rules themselves live in :mod:`dlcalc.engine.optim_rules`.
+The update rules live in :mod:`dlcalc.engine.optim_rules`, their defaults in
+:mod:`dlcalc.engine.optim_defaults`.
 
 Shapes: d variables; ``start``/``params`` (d,), ``grads`` (N x d); results
 ``trajectory`` (N+1) x d (start first), ``grads`` N x d, ``values`` (N+1,).
@@ -16,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from dlcalc.engine.optim_rules import DEFAULTS, LETTER, NAMES, RULES, Optimizer, resolve
+from dlcalc.engine.optim_defaults import DEFAULTS, LETTER, NAMES, RULES, resolve
+from dlcalc.engine.optim_rules import Optimizer
 from dlcalc.errors import ComputationError, InputError, LimitError
 from dlcalc.solution import Plot, Solution, Step, Table, fmt
 
