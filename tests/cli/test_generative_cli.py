@@ -34,12 +34,13 @@ def test_gan_optimum_json(cli):
 
 
 def test_gan_check_in_both_modes(cli):
-    # the primary answer is `value` in both modes; d_star is checked by name
+    # the primary answer is `value` for D outputs and `d_star` (CONTRACT) at the optimum
     losses = ("gan", "--d-real", "0.5", "--d-fake", "0.5")
     assert cli(*losses, "--check", "-1.386").exit_code == 0
     assert cli(*losses, "--check", "d_loss=1.386").exit_code == 0
     optimum = ("gan", "--p-data", "0.5,0.5", "--p-g", "0.5,0.5")
-    assert cli(*optimum, "--check", "-1.386").exit_code == 0
+    assert cli(*optimum, "--check", "0.5,0.5").exit_code == 0  # D* = p_data/(p_data + p_g) = 1/2
+    assert cli(*optimum, "--check", "value=-1.386").exit_code == 0  # -log 4
     assert cli(*optimum, "--check", "d_star=0.5,0.5").exit_code == 0
     assert cli(*optimum, "--check", "d_star=0.4,0.5").exit_code == 1
 
