@@ -1,0 +1,138 @@
+"""arch through the CLI, in-process: JSON per CONTRACT, --check, flags, errors, formats."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_preset_json_per_contract(cli):
+    data = cli.json("arch", "alexnet")
+    assert data["command"] == "arch"
+    result = data["result"]
+    assert result["total_params"] == 61_100_840  # torchvision's AlexNet num_params
+    assert result["total_macs"] == 714_188_480
+    assert isinstance(result["layers"], list)
+    for row in result["layers"]:
+        assert {"name", "type", "output_shape", "params", "macs"} <= set(row)
+    assert result["layers"][0] == {
+        "name": "conv1",
+        "type": "conv",
+        "output_shape": [64, 55, 55],
+        "params": 23_296,
+        "macs": 70_276_800,
+    }
+    assert data["inputs"] == {"name": "alexnet", "steps": False}
+    for step in data["steps"]:
+        assert set(step) == {"title", "formula", "substituted", "value"}
+
+
+def test_layers_and_input(cli):
+    data = cli.json(
+        "arch",
+        "--layers",
+        "conv 96 k11 s4 p0; maxpool k3 s2; flatten; fc 10",
+        "--input",
+        "3x227x227",
+    )
+    # conv: (227 - 11)/4 + 1 = 55; pool: (55 - 3)/2 + 1 = 27; fc: (96*27*27 + 1)*10
+    shapes = [row["output_shape"] for row in data["result"]["layers"]]
+    assert shapes == [[96, 55, 55], [96, 27, 27], [69984], [10]]
+    assert data["result"]["total_params"] == 34_944 + 699_850
+
+
+def test_spec_file(cli, tmp_path):
+    path = tmp_path / "lenet.toml"
+    path.write_text('input = "1x32x32"\nlayers = ["conv 6 k5", "maxpool k2", "fc 10"]\n')
+    data = cli.json("arch", "--spec", str(path))
+    # conv 6 k5: (25 + 1)*6 = 156; fc on 6x14x14 = 1176 features: 1177*10 = 11,770
+    assert data["result"]["total_params"] == 156 + 11_770
+
+
+@pytest.mark.parametrize(
+    ("checks", "code"),
+    [
+        (["--check", "25557032"], 0),
+        (["--check", "25.6e6"], 0),  # within 1%
+        (["--check", "23.5e6"], 1),
+        (["--check", "total_macs=4.09e9"], 0),
+    ],
+)
+def test_check(cli, checks, code):
+    res = cli("arch", "resnet50", *checks)
+    assert res.exit_code == code, res.stdout + res.stderr
+
+
+def test_depth_and_steps_flags(cli):
+    stages = cli.json("arch", "resnet34", "--depth", "1")
+    assert [r["name"] for r in stages["result"]["layers"]][4:8] == [
+        "layer1",
+        "layer2",
+        "layer3",
+        "layer4",
+    ]
+    few = cli.json("arch", "resnet34")["steps"]
+    many = cli.json("arch", "resnet34", "--steps")["steps"]
+    assert len(few) == 4 and len(many) > 100
+    assert any(s["substituted"] == "(3*3*64*64)" or s["substituted"] == "3*3*64*64" for s in many)
+
+
+def test_plain_output_has_table_and_footer(cli):
+    res = cli("arch", "vgg16", "--format", "plain")
+    assert res.exit_code == 0
+    out = res.stdout
+    assert "pool5" in out and "512x7x7" in out
+    assert "138,357,544" in out  # cumulative params column / footer
+    assert "floor((224 + 2*1 - 3)/1) + 1 = 224" in out
+    assert "MB at float32" in out
+    assert "\x1b[" not in out
+
+
+@pytest.mark.parametrize("fmt", ["plain", "markdown", "latex", "rich"])
+def test_formats(cli, fmt):
+    res = cli("arch", "googlenet", "--format", fmt)
+    assert res.exit_code == 0 and "inception5b" in res.stdout
+
+
+def test_help_names_presets_and_variants(cli):
+    res = cli("arch", "--help")
+    text = " ".join(res.stdout.split())
+    assert res.exit_code == 0
+    for word in ("resnet152", "vgg16_bn", "lenet5", "Zeiler", "LeCun", "torchvision"):
+        assert word in text
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (("arch", "resnet51"), "NAME"),
+        (("arch",), "--layers"),
+        (("arch", "alexnet", "--layers", "fc 10"), "--layers"),
+        (("arch", "--layers", "conv 6 k5"), "--input"),
+        (("arch", "--layers", "conv 6 k5; bogus 3", "--input", "1x8x8"), "layer 2 'bogus 3'"),
+        (("arch", "--layers", "conv 6 k9", "--input", "1x8x8"), "layer 1 'conv 6 k9'"),
+        (("arch", "alexnet", "--input", "3x40x40"), "--input"),
+        (("arch", "alexnet", "--input", "3xfoo"), "--input"),
+        (("arch", "alexnet", "--depth", "0"), "--depth"),
+        (("arch", "--spec", "/no/such/net.toml"), "--spec"),
+    ],
+)
+def test_errors_are_one_line_exit_2(cli, args, flag):
+    cli.error(*args, flag=flag)
+
+
+def test_bad_spec_file(cli, tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("layers = [\n  'conv 6 k5',\n  = \n]\n")
+    msg = cli.error("arch", "--spec", str(path), "--input", "1x8x8", flag="--spec")
+    assert "bad.toml" in msg and "line 3" in msg
+
+
+def test_batch_record(cli):
+    import json
+
+    record = json.dumps({"op": "arch", "args": {"name": "resnet18"}})
+    bad = json.dumps({"op": "arch", "args": {"layers": "conv 6 k5"}})
+    res = cli("batch", input=record + "\n" + bad + "\n")
+    lines = [json.loads(line) for line in res.stdout.splitlines()]
+    assert lines[0]["result"]["total_params"] == 11_689_512
+    assert lines[1]["ok"] is False and lines[1]["error"].startswith("--input")
