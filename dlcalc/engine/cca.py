@@ -15,6 +15,7 @@ from dlcalc.engine.unsupervised import (
     check_samples,
     clean,
     cross_scatter,
+    mean_terms,
     scatter,
     scatter_terms,
     show,
@@ -65,24 +66,30 @@ def cca(
 
     ridge = " + reg I" if reg else ""
     steps = [
-        Step("Mean of x", "m_x = (1/n) sum_i x_i", "", mx),
-        Step("Mean of y", "m_y = (1/n) sum_i y_i", "", my),
+        Step("Mean of x", "m_x = (1/n) sum_i x_i", mean_terms(x), mx),
+        Step("Mean of y", "m_y = (1/n) sum_i y_i", mean_terms(y, "y"), my),
         Step(
             "S_xx",
             f"S_xx = (1/n) sum_i (x_i - m_x)(x_i - m_x)^T{ridge}",
-            _sub(scatter_terms(zx, zx, "Z_x^T Z_x", True), reg, ex and f"S_xx = {ex['sxx']}"),
+            _sub(
+                scatter_terms(zx, zx, "Z_x^T Z_x", True, "S_xx"), reg, ex and f"S_xx = {ex['sxx']}"
+            ),
             show(sxx),
         ),
         Step(
             "S_yy",
             f"S_yy = (1/n) sum_i (y_i - m_y)(y_i - m_y)^T{ridge}",
-            _sub(scatter_terms(zy, zy, "Z_y^T Z_y", True), reg, ex and f"S_yy = {ex['syy']}"),
+            _sub(
+                scatter_terms(zy, zy, "Z_y^T Z_y", True, "S_yy"), reg, ex and f"S_yy = {ex['syy']}"
+            ),
             show(syy),
         ),
         Step(
             "S_xy",
             "S_xy = (1/n) sum_i (x_i - m_x)(y_i - m_y)^T",
-            _sub(scatter_terms(zx, zy, "Z_x^T Z_y", False), 0, ex and f"S_xy = {ex['sxy']}"),
+            _sub(
+                scatter_terms(zx, zy, "Z_x^T Z_y", False, "S_xy"), 0, ex and f"S_xy = {ex['sxy']}"
+            ),
             show(sxy),
         ),
         Step(

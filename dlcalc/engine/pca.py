@@ -15,6 +15,7 @@ from dlcalc.engine.unsupervised import (
     check_k,
     check_samples,
     clean,
+    mean_terms,
     paren,
     scatter,
     scatter_terms,
@@ -68,7 +69,7 @@ def pca(
         Step(
             "Mean",
             "m = (1/n) sum_i x_i",
-            _mean_terms(x) + (f" = {ex['mean']}" if ex and ex["mean"] != fmt(mean) else ""),
+            mean_terms(x) + (f" = {ex['mean']}" if ex and ex["mean"] != fmt(mean) else ""),
             mean,
         )
     ]
@@ -239,13 +240,6 @@ def _variance_terms(y1: np.ndarray, var_y: np.ndarray) -> str:
         return f"Var(y) = {fmt(var_y)}"
     terms = " + ".join(f"{paren(v)}^2" for v in y1)
     return f"Var(y_1) = (1/{n})({terms}) = {fmt(var_y[0])}"
-
-
-def _mean_terms(x: np.ndarray) -> str:
-    n = x.shape[0]
-    if n > 6 or x.shape[1] > SHOW_DIM:
-        return f"(1/{n}) (x_1 + ... + x_{n})"
-    return f"(1/{n}) ({' + '.join(fmt(row) for row in x)})"
 
 
 def _charpoly_step(s_mat: np.ndarray, eig: np.ndarray, ex: dict[str, Any] | None) -> Step:

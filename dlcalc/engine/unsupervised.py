@@ -82,8 +82,18 @@ def show(arr: np.ndarray, what: str = "rows", rows: int = SHOW_ROWS) -> np.ndarr
     return f"{shape} matrix; first 3 {what}:\n{head}\n..."
 
 
-def scatter_terms(za: np.ndarray, zb: np.ndarray, symbol: str, symmetric: bool) -> str:
-    """Entry-by-entry sums behind a 1/n scatter matrix: ``S11 = (1/4)(1*1 + (-2)*0 + ...)``."""
+def mean_terms(x: np.ndarray, name: str = "x") -> str:
+    """``(1/4) ([1, 0] + [2, 3] + ...)`` for small inputs, else the formula in words."""
+    n = x.shape[0]
+    if n > 6 or x.shape[1] > SHOW_DIM:
+        return f"(1/{n}) ({name}_1 + ... + {name}_{n})"
+    return f"(1/{n}) ({' + '.join(fmt(row) for row in x)})"
+
+
+def scatter_terms(
+    za: np.ndarray, zb: np.ndarray, symbol: str, symmetric: bool, name: str = "S"
+) -> str:
+    """Entry-by-entry sums behind a 1/n scatter matrix: ``S_11 = (1/4)(1*1 + (-2)*0 + ...)``."""
     n, p = za.shape
     q = zb.shape[1]
     if n > SUM_TERMS or p * q > 9:
@@ -94,5 +104,5 @@ def scatter_terms(za: np.ndarray, zb: np.ndarray, symbol: str, symmetric: bool) 
             terms = " + ".join(
                 f"{paren(u)}*{paren(v)}" for u, v in zip(za[:, a], zb[:, b], strict=True)
             )
-            parts.append(f"[{a + 1},{b + 1}] = (1/{n})({terms})")
+            parts.append(f"{name}_{a + 1}{b + 1} = (1/{n})({terms})")
     return "; ".join(parts)
