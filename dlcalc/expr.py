@@ -44,6 +44,10 @@ FUNCTIONS: tuple[str, ...] = (
     "abs",
 )
 CONSTANTS: tuple[str, ...] = ("pi", "e")
+# What people paste from slides and PDFs: unicode minus, times, superscripts.
+_TRANSLATE = str.maketrans(
+    {"\u2212": "-", "\u00d7": "*", "\u00b7": "*", "\u00b2": "**2", "\u00b3": "**3"}
+)
 _VAR_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*\Z")
 
 _NODE_NAMES = {
@@ -124,7 +128,8 @@ def parse(text: str, *, name: str = "f", variables: Sequence[str] | None = None)
         raise InputError(f"{where}: empty expression")
     order = _check_variables(variables, name) if variables is not None else None
     try:  # ^ means power here (as in the slides), not Python's xor
-        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
+        source = text.strip().translate(_TRANSLATE).replace("^", "**")
+        tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         col = f" at column {exc.offset}" if exc.offset else ""
         raise InputError(f"{where}: not a valid expression{col}: {text.strip()!r}") from None

@@ -55,6 +55,8 @@ def values(text: str, point: list[float], variables=None) -> tuple[float, list[f
         ("e^x", [1], math.e, [math.e]),
         ("x**-1", [2], 0.5, [-0.25]),
         ("1e-3*x", [1], 1e-3, [1e-3]),
+        # pasted from a PDF: unicode minus, times and superscript two: 2*3^2 - 3 = 15; f' = 4x - 1
+        ("2\u00d7x\u00b2 \u2212 x", [3], 15.0, [11.0]),
     ],
 )
 def test_accepted(text, point, f, grad):

@@ -114,3 +114,20 @@ def test_compare_plot_json_still_one_object(cli):
     assert set(data["result"]["final"]) == {
         "sgd", "momentum", "nag", "adagrad", "adadelta", "rmsprop", "adam",
     }  # fmt: skip
+
+
+def test_compare_plot_draws_paths_and_curves(cli):
+    res = cli(
+        "optim", "compare", "--f", "x^2 + 10*y^2", "--start", "1,1", "--steps", "10",
+        "--optimizers", "sgd,adam", "--plot", "--format", "plain",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.stderr
+    assert "Paths from theta_0" in res.stdout and "f(theta_t) over 10 steps" in res.stdout
+    assert "\x1b[" not in res.stdout
+
+
+@pytest.mark.parametrize("fmt", ["plain", "markdown", "latex", "rich"])
+def test_every_format_renders(cli, fmt):
+    res = cli("optim", "nag", "--f", "x^2 + y^2", "--start", "1,2", "--steps", "4", "--format", fmt)
+    assert res.exit_code == 0, res.stderr
+    assert "look-ahead" in res.stdout
