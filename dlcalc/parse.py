@@ -273,6 +273,17 @@ def _json_loads(text: str, name: str, *, where: str | None = None) -> Any:
         raise _err(name, f"invalid JSON{src}: {msg}") from None
 
 
+def parse_text(raw: Any, name: str, *, max_len: int = 1_000_000) -> str:
+    """Text given inline, or ``@file`` read verbatim (no comment stripping, any extension)."""
+    if not isinstance(raw, str):
+        raise _err(name, f"expected text, got {_show(raw)}")
+    if raw.strip().startswith("@"):
+        raw = read_file_text(raw.strip()[1:], name)
+    if len(raw) > max_len:
+        raise LimitError(f"{flag(name)}: text longer than {max_len:,} characters")
+    return raw
+
+
 def resolve(raw: Any, name: str) -> Any:
     """Replace an ``@path`` string by the file's content; anything else passes through."""
     if isinstance(raw, str):

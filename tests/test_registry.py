@@ -27,7 +27,7 @@ def test_spec_is_complete(op):
     assert callable(op.load())
     names = [p.name for p in op.params]
     assert len(names) == len(set(names))
-    assert not set(names) & {"json", "check", "tol", "format", "as_json", "output_format"}
+    assert not set(names) & {"json", "check", "check_tol", "format", "as_json", "output_format"}
     for p in op.params:
         assert p.help, f"{op.name} {p.flag} has no help"
 

@@ -162,7 +162,7 @@ def _root(
 
 # ---------------------------------------------------------------- generated commands
 
-_COMMON = ("as_json", "check", "tol", "output_format")
+_COMMON = ("as_json", "check", "check_tol", "output_format")
 
 
 def _param_help(p: Param) -> str:
@@ -209,8 +209,11 @@ def _metavar(p: Param) -> str:
     }.get(p.kind, "TEXT")
 
 
-def _common_params() -> list[inspect.Parameter]:
+def _common_params(op: Op) -> list[inspect.Parameter]:
     kw = inspect.Parameter.KEYWORD_ONLY
+    # --tol is --check's tolerance, unless the op has a tolerance of its own (value-iteration).
+    own_tol = any(p.name == "tol" for p in op.params)
+    tol_flags = ("--check-tol",) if own_tol else ("--tol", "--check-tol")
     return [
         inspect.Parameter(
             "as_json",
@@ -240,13 +243,13 @@ def _common_params() -> list[inspect.Parameter]:
             ],
         ),
         inspect.Parameter(
-            "tol",
+            "check_tol",
             kw,
             default=None,
             annotation=Annotated[
                 str | None,
                 typer.Option(
-                    "--tol",
+                    *tol_flags,
                     metavar="REL",
                     help="Relative tolerance for --check [default: 0.01].",
                     rich_help_panel="Output",
@@ -292,7 +295,7 @@ def make_command(op: Op) -> Any:
                 p.name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
             )
         )
-    params += _common_params()
+    params += _common_params(op)
     command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     command.__annotations__ = {prm.name: prm.annotation for prm in params}
     command.__name__ = op.api_name

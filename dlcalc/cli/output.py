@@ -48,7 +48,7 @@ def emit(
     *,
     as_json: bool = False,
     check: list[str] | None = None,
-    tol: str | None = None,
+    check_tol: str | None = None,
     output_format: str | None = None,
 ) -> int:
     """Print ``solution`` as asked; return the exit code (1 when a --check answer is wrong)."""
@@ -58,7 +58,7 @@ def emit(
     fmt_name = pick_format(output_format)
     results = []
     if check:
-        rel = DEFAULT_TOL if tol is None else parse.parse_float(tol, "tol", lo=0)
+        rel = DEFAULT_TOL if check_tol is None else parse.parse_float(check_tol, "tol", lo=0)
         primary = solution.primary or op.primary
         results = run_checks(solution.result, list(check), primary, rel)
     ok = all(r.ok for r in results)

@@ -162,13 +162,13 @@ def value_iteration(
     mdp: Any = None,
     grid: str | None = None,
     gamma: float,
-    theta: float = 1e-10,
+    tol: float = 1e-10,
     max_iters: int = 10_000,
     step_reward: float | None = None,
     slip: float | None = None,
     goal_reward: float | None = None,
 ) -> Solution:
-    """Bellman optimality backups V_{k+1}(s) = max_a Q_k(s, a) from V_0 = 0 until max|dV| < theta.
+    """Bellman optimality backups V_{k+1}(s) = max_a Q_k(s, a) from V_0 = 0 until max|dV| < tol.
 
     Q_k(s, a) = r(s, a) + gamma (1 - terminal[s]) sum_s' P(s'|s,a) V_k(s').
     Result: v (S,), q (S x A), policy (S,) = argmax_a Q (lowest index on ties),
@@ -177,7 +177,7 @@ def value_iteration(
     model = load(mdp, grid, step_reward, slip, goal_reward)
     v0 = np.zeros(model.n_states)
     run = iterate(
-        lambda v: model.backup(v, gamma).max(axis=1), v0, theta, max_iters, "value iteration"
+        lambda v: model.backup(v, gamma).max(axis=1), v0, tol, max_iters, "value iteration"
     )
     v, iterations, converged, delta = run.last, run.iterations, run.converged, run.delta
     q = q_table(model, v, gamma)
@@ -190,8 +190,8 @@ def value_iteration(
     steps.append(
         Step(
             "Stop",
-            "max_s |V_{k+1}(s) - V_k(s)| < theta",
-            f"max change {fmt(delta, 3)} after {iterations} iterations (theta {fmt(theta)})",
+            "max_s |V_{k+1}(s) - V_k(s)| < tol",
+            f"max change {fmt(delta, 3)} after {iterations} iterations (tol {fmt(tol)})",
             v,
         )
     )

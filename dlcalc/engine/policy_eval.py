@@ -79,7 +79,7 @@ def policy_eval(
     grid: str | None = None,
     gamma: float,
     method: str = "both",
-    theta: float = 1e-10,
+    tol: float = 1e-10,
     max_iters: int = 10_000,
     step_reward: float | None = None,
     slip: float | None = None,
@@ -107,7 +107,7 @@ def policy_eval(
     iterations, converged = 0, True
     if method in ("iterative", "both"):
         run = iterate(
-            lambda v: r_pi + gamma * (p_pi @ v), np.zeros(n), theta, max_iters, "policy evaluation"
+            lambda v: r_pi + gamma * (p_pi @ v), np.zeros(n), tol, max_iters, "policy evaluation"
         )
         v_iter, iterations, converged, delta = run.last, run.iterations, run.converged, run.delta
         if n <= STEP_STATES and iterations:
@@ -115,7 +115,7 @@ def policy_eval(
         steps.append(
             Step(
                 "Iterative policy evaluation",
-                "V_{k+1} = r_pi + gamma P_pi V_k, until max|V_{k+1} - V_k| < theta",
+                "V_{k+1} = r_pi + gamma P_pi V_k, until max|V_{k+1} - V_k| < tol",
                 f"max change {fmt(delta, 3)} after {iterations} sweeps",
                 v_iter,
             )

@@ -56,6 +56,7 @@ KINDS = (
     "tensor",
     "json",
     "str",
+    "text",
     "choice",
     "bool",
     "raw",
@@ -152,6 +153,8 @@ class Param:
             return parse.parse_json(raw, name)
         if kind == "str":
             return parse.parse_str(raw, name)
+        if kind == "text":
+            return parse.parse_text(raw, name)
         if kind == "choice":
             return parse.parse_choice(raw, name, self.choices)
         if kind == "bool":

@@ -24,15 +24,19 @@ _MDP_FORMATS = (
 
 _MDP_PARAMS = (
     Param("mdp", "json", 'MDP as JSON or @file.json: {"P": [s][a][s\'], "R": ...}'),
-    Param("grid", "str", "grid world text, e.g. '. . . +1; . # . -1; S . . .' (instead of --mdp)"),
+    Param(
+        "grid",
+        "text",
+        "grid world text or @file.txt, e.g. '. . . +1; . # . -1; S . . .' (instead of --mdp)",
+    ),
     Param("step_reward", "float", "--grid: reward of an ordinary cell (default 0)"),
     Param("slip", "float", "--grid: probability of slipping sideways (default 0)", lo=0, hi=1),
     Param("goal_reward", "float", "--grid: reward of a 'G' cell (default 1)"),
 )
 
 _ITER_PARAMS = (
-    # CONTRACT names this --tol, but --tol is every command's --check tolerance: see theta.
-    Param("theta", "float", "stop when max_s |V_k+1(s) - V_k(s)| < theta", default="1e-10", lo=0),
+    # CONTRACT's --tol; on these commands --check's tolerance is spelled --check-tol.
+    Param("tol", "float", "stop when max_s |V_k+1(s) - V_k(s)| < tol", default="1e-10", lo=0),
     Param("max_iters", "int", "cap on the number of sweeps", default="10000", lo=1, hi=1_000_000),
 )
 
@@ -85,7 +89,7 @@ OPS = [
         summary="Value iteration (Bellman optimality backups): V*, Q*, greedy policy.",
         description=(
             "V_{k+1}(s) = max_a [r(s,a) + gamma sum_s' P(s'|s,a) V_k(s')] from V_0 = 0 until "
-            "the largest change is below --theta (at most --max-iters sweeps; gamma = 1 may not "
+            "the largest change is below --tol (at most --max-iters sweeps; gamma = 1 may not "
             "converge). policy = argmax_a Q(s,a), lowest index on ties. " + _MDP_FORMATS
         ),
         params=(*_MDP_PARAMS, _GAMMA, *_ITER_PARAMS),

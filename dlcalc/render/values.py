@@ -17,6 +17,10 @@ def value_lines(value: Any) -> list[str]:
     """A value as one line, or a matrix / tensor as aligned rows (one line per row)."""
     if isinstance(value, str):
         return value.splitlines() or [""]
+    if isinstance(value, dict):
+        return [f"{k}: {one_line(v)}" for k, v in value.items()] or ["{}"]
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return _records(value)
     if not is_matrix(value):
         return [fmt(value)]
     import numpy as np
@@ -34,5 +38,18 @@ def value_lines(value: Any) -> list[str]:
     return ["[ " + r + " ]" for r in rows]
 
 
+def _records(rows: list[dict]) -> list[str]:
+    """A list of records (e.g. qlearn's updates) as an aligned table."""
+    keys = list(dict.fromkeys(k for row in rows for k in row))
+    cells = [[one_line(row.get(k, "")) for k in keys] for row in rows]
+    widths = [max(len(k), *(len(r[i]) for r in cells)) for i, k in enumerate(keys)]
+    head = "  ".join(k.rjust(w) for k, w in zip(keys, widths, strict=True))
+    return [head] + ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
+
+
 def one_line(value: Any) -> str:
-    return value if isinstance(value, str) else fmt(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {one_line(v)}" for k, v in value.items()) + "}"
+    return fmt(value)
