@@ -76,9 +76,13 @@ def describe(node: Node) -> str:
         return f"{kind} {a['planes']}" + (f" s{a['stride']}" if a["stride"] != 1 else "")
     if kind == "inception":
         return "inception " + " ".join(str(c) for c in a["ch"]) + (" tv" if a["tv"] else "")
-    if kind == "basicconv":
-        conv = node.children[0]
-        return "conv+bn+relu " + describe(conv).removeprefix("conv ").removesuffix(" nobias")
+    if kind == "stage":
+        return f"{len(node.children)} {node.children[0].kind} blocks"
+    if kind == "seq":
+        return " -> ".join(describe(c) for c in node.children)
+    if kind in ("basicconv", "convrelu"):
+        unit = "conv+bn+relu " if kind == "basicconv" else "conv+relu "
+        return unit + describe(node.children[0]).removeprefix("conv ").removesuffix(" nobias")
     return kind
 
 
@@ -140,6 +144,11 @@ def basicconv(name: str, out: int, k: Any, s: Any = 1, p: Any = 0) -> Node:
     )
 
 
+def convrelu(name: str, out: int, k: Any, s: Any = 1, p: Any = 0) -> Node:
+    """The paper's Inception units: conv (with bias) + ReLU."""
+    return seq(name, [conv("conv", out, k, s, p), leaf("relu", "relu")], kind="convrelu")
+
+
 def residual(
     name: str, kind: str, c_in: int, planes: int, stride: int = 1, label: str = ""
 ) -> Node:
@@ -186,22 +195,12 @@ def inception(
     ``torchvision``: its conv+BN blocks and a 3x3 (not 5x5) third branch (pytorch/vision#906).
     """
     c1, c3r, c3, c5r, c5, pp = ch
-    if torchvision:
-
-        def unit(n: str, out: int, k: int, p: int = 0) -> Node:
-            return basicconv(n, out, k, 1, p)
-
-        k5, p5 = 3, 1
-    else:
-
-        def unit(n: str, out: int, k: int, p: int = 0) -> Node:
-            return seq(n, [conv("conv", out, k, 1, p), leaf("relu", "relu")])
-
-        k5, p5 = 5, 2
+    unit = basicconv if torchvision else convrelu
+    k5, p5 = (3, 1) if torchvision else (5, 2)
     branches = [
         unit("branch1", c1, 1),
-        seq("branch2", [unit("0", c3r, 1), unit("1", c3, 3, 1)]),
-        seq("branch3", [unit("0", c5r, 1), unit("1", c5, k5, p5)]),
+        seq("branch2", [unit("0", c3r, 1), unit("1", c3, 3, 1, 1)]),
+        seq("branch3", [unit("0", c5r, 1), unit("1", c5, k5, 1, p5)]),
         seq("branch4", [pool("maxpool", "0", 3, 1, 1, ceil=True), unit("1", pp, 1)]),
     ]
     return seq(name, branches, kind="inception", label=label, ch=tuple(ch), tv=torchvision)

@@ -27,7 +27,9 @@ import re
 from typing import Any
 
 from dlcalc.engine.arch_layers import ACTIVATIONS, Node, conv, inception, leaf, pool
-from dlcalc.errors import InputError
+from dlcalc.errors import InputError, LimitError
+
+MAX_LAYERS = 10_000
 
 _ALIASES = {
     "conv": "conv",
@@ -320,10 +322,12 @@ def load_spec(path: str) -> tuple[list[Node], tuple[int, ...] | None]:
     else:
         layers = data
     if isinstance(layers, str):
-        return parse_text(layers, where), shape
+        layers = [layers]
     if not isinstance(layers, list) or not layers:
         raise InputError(f'{where}: expected a list of layers (layers = ["conv 6 k5", ...])')
     nodes: list[Node] = []
     for entry in layers:
         nodes += parse_entry(entry, where, len(nodes) + 1)
+        if len(nodes) > MAX_LAYERS:
+            raise LimitError(f"{where}: more than {MAX_LAYERS} layers")
     return nodes, shape

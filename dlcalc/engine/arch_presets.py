@@ -244,7 +244,8 @@ PRESETS: dict[str, Preset] = {
         lenet5,
         (1, 32, 32),
         1,
-        "LeCun et al. 1998 (C3 connection table, trainable subsampling, RBF output)",
+        "LeCun et al. 1998: C3 connection table, trainable subsampling, RBF output; the "
+        "scaled-tanh squashing after each layer has no parameters and is not listed",
     ),
     "alexnet": Preset(alexnet, (3, 224, 224), 1, _TV.format("alexnet")),
     "alexnet_paper": Preset(

@@ -21,7 +21,7 @@ from dlcalc.engine.conv_size import out_size
 from dlcalc.errors import InputError
 from dlcalc.solution import Step
 
-CONTAINERS = ("seq", "stage", "basicconv", "basic", "bottleneck", "inception")
+CONTAINERS = ("seq", "stage", "basicconv", "convrelu", "basic", "bottleneck", "inception")
 
 
 class Rec:
@@ -126,7 +126,7 @@ def walk(node: Node, shape: tuple[int, ...], prefix: str, depth: int, ctx: Ctx) 
                 x = sub.shape
             rec.children.append(sub)
         rec.shape = x
-    else:  # seq, stage, basicconv: in order
+    else:  # seq, stage, basicconv, convrelu: in order
         x = shape
         for child in node.children:
             sub = walk(child, x, name, depth + 1, ctx)

@@ -324,6 +324,13 @@ def test_spec_errors_name_the_file(tmp_path, content, needle):
     assert msg.startswith(f"--spec: {path.name}") and needle in msg, msg
 
 
+def test_spec_layer_cap(tmp_path):
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps(["relu"] * 10_001))
+    with pytest.raises(InputError, match="more than 10000 layers"):
+        arch(spec=str(path), input=(3,))
+
+
 # ---------------------------------------------------------------- errors
 
 
