@@ -38,7 +38,8 @@ OPS = [
             "--layers, ';'-separated: conv N kK [sS] [pP] [dD] [gG] [nobias], "
             "maxpool|avgpool kK [sS] [pP] [ceil], adaptiveavgpool N|HxW, gap, bn, lrn, relu, "
             "tanh, sigmoid, softmax, dropout [P], flatten, fc N, basic N [sS], "
-            "bottleneck N [sS], inception C1 C3R C3 C5R C5 POOL. --spec FILE: TOML/JSON "
+            "bottleneck N [sS], inception C1 C3R C3 C5R C5 POOL [tv] (tv: torchvision's "
+            "conv+BN variant). --spec FILE: TOML/JSON "
             'with input = "3x227x227" and layers = [...] (strings or tables).'
         ),
         params=(
@@ -64,7 +65,12 @@ OPS = [
                 "[default: 2 for resnets, else 1]",
                 lo=1,
             ),
-            Param("steps", "bool", "write every layer's size/params/MACs formulas", default=False),
+            Param(
+                "steps",
+                "bool",
+                "write every layer's size/params/MACs formulas (always for plain layer lists)",
+                default=False,
+            ),
         ),
         result_keys=(
             "total_params",
