@@ -337,7 +337,7 @@ def vanishing(*, factor: float, steps: int) -> Solution:
             "Repeated factor",
             "F^N",
             f"{fmt(f)}^{n}" + (f" = 10^({n} * log10 {fmt(abs(f))})" if f not in (0.0,) else ""),
-            sci if overflow else value,
+            sci if overflow or (value == 0 and f != 0) else value,
         ),
         Step(
             "Regime",

@@ -35,7 +35,7 @@ OPS = [
     Op(
         name="bn-infer",
         topic="optimization",
-        func="dlcalc.engine.norm:bn_infer",
+        func="dlcalc.engine.bn_infer:bn_infer",
         summary="Batch normalisation at inference: population statistics (Algorithm 2).",
         description=(
             "E[x] = mean of the batch means; Var[x] = m/(m-1) * mean of the batch variances; "

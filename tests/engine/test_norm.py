@@ -10,7 +10,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from dlcalc.engine.norm import bn, bn_infer
+from dlcalc.engine.bn_infer import bn_infer
+from dlcalc.engine.norm import bn
 from dlcalc.errors import ComputationError, InputError
 
 R = math.sqrt(1.5)  # sqrt(3/2) = 1.224745
