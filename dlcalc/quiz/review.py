@@ -64,8 +64,11 @@ def next_due(cards: dict[str, tuple[str, str]], ids: set[str]) -> datetime | Non
     return min(dues) if dues else None
 
 
-def rating_for(item: Item, verdict: Verdict, io: Any) -> int:
-    """FSRS rating 1-4 (Again, Hard, Good, Easy) for this answer."""
+def rating_for(item: Item, verdict: Verdict, io: Any = None) -> int:
+    """FSRS rating 1-4 (Again, Hard, Good, Easy) for this answer.
+
+    io: an interactive front end lets the student grade a right answer Hard/Good/Easy.
+    """
     if item.kind == "essay":
         frac = verdict.score / verdict.max_score if verdict.max_score else 0.0
         return 1 if frac < 0.5 else 2 if frac < 0.75 else 3 if frac < 1 else 4

@@ -66,7 +66,12 @@ class RichIO:
 
         while True:
             try:
-                answer = Prompt.ask(f"[bold]{escape(label)}[/]", console=self.console, default="")
+                answer = Prompt.ask(
+                    f"[bold]{escape(label)}[/]",
+                    console=self.console,
+                    default="",
+                    show_default=False,
+                )
             except EOFError:
                 self.console.print()
                 return None
@@ -109,6 +114,8 @@ class Summary:
         }
 
 
+# record(item, verdict, io): io is None when the student may not be asked anything more
+# (feedback at the end: asking for a rating would give the verdict away).
 Recorder = Callable[[Item, Verdict, Any], None]
 
 
@@ -192,11 +199,12 @@ def run_quiz(
                 summary.stopped = True
                 break
             verdict = grade(item, answer)
-            if record is not None:
-                record(item, verdict, io)
-            summary.results.append((item, verdict))
-            if feedback == "now" or item.kind == "essay":
+            now = feedback == "now" or item.kind == "essay"
+            if now:
                 _feedback(io, item, verdict)
+            if record is not None:  # committed before the next question is shown
+                record(item, verdict, io if now else None)
+            summary.results.append((item, verdict))
     except KeyboardInterrupt:
         summary.stopped = summary.interrupted = True
     summary.elapsed = clock() - start

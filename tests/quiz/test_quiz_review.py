@@ -115,3 +115,26 @@ def test_progress_cli_after_a_quiz(cli, only_good):
     assert "due" in data
     text = cli("progress").stdout
     assert text.splitlines()[0].split()[:3] == ["topic", "attempts", "accuracy"]
+
+
+def test_terminal_front_end_asks_again_and_takes_the_students_rating(good, home, monkeypatch):
+    from rich.prompt import Prompt
+
+    from dlcalc.quiz.session import RichIO, run_quiz
+
+    q = next(q for q in load_paths([good]).questions if q.id == "fx-cnn-mcq-1")
+    item = instantiate(q, 0)
+    script = iter(["x", item.answer, "easy"])  # unreadable, right, then the rating
+    asked = []
+
+    def fake_ask(prompt, **kw):
+        asked.append(str(prompt))
+        return next(script)
+
+    monkeypatch.setattr(Prompt, "ask", staticmethod(fake_ask))
+    with Store() as store:
+        summary = run_quiz([item], RichIO(), record=Recorder(store, mode="review", session="t"))
+        rows = store.attempts()
+    assert summary.correct == 1
+    assert len(asked) == 3 and "How was it?" in asked[2]
+    assert [(r["correct"], r["rating"]) for r in rows] == [(1, 4)]  # Easy
