@@ -6,6 +6,8 @@ from typing import Any
 
 from dlcalc.solution import fmt
 
+MAX_RECORD_ROWS = 20  # longer lists of records (arch's layers) are summarised
+
 
 def is_matrix(value: Any) -> bool:
     return getattr(value, "ndim", 0) >= 2 or (
@@ -20,6 +22,8 @@ def value_lines(value: Any) -> list[str]:
     if isinstance(value, dict):
         return [f"{k}: {one_line(v)}" for k, v in value.items()] or ["{}"]
     if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        if len(value) > MAX_RECORD_ROWS:
+            return [f"{len(value)} records (all of them in --json)"]
         return _records(value)
     if not is_matrix(value):
         return [fmt(value)]
