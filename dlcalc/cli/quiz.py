@@ -99,10 +99,13 @@ def quiz(
     topic: TopicOpt = None,
     kind: KindOpt = None,
     count: Annotated[
-        int, typer.Option("-n", "--count", min=1, max=500, help="Number of questions.")
+        int, typer.Option("-n", "--count", min=1, max=500, metavar="N", help="Number of questions.")
     ] = 10,
     seed: Annotated[
-        int | None, typer.Option("--seed", help="Same seed, same quiz (questions, numbers, order).")
+        int | None,
+        typer.Option(
+            "--seed", metavar="S", help="Same seed, same quiz (questions, numbers, order)."
+        ),
     ] = None,
     exam: Annotated[
         bool,
@@ -196,14 +199,23 @@ def quiz(
 
 def review(
     count: Annotated[
-        int, typer.Option("-n", "--count", min=1, max=500, help="At most this many questions.")
+        int,
+        typer.Option(
+            "-n", "--count", min=1, max=500, metavar="N", help="At most this many questions."
+        ),
     ] = 20,
     new: Annotated[
-        int, typer.Option("--new", min=0, max=500, help="At most this many never-seen questions.")
+        int,
+        typer.Option(
+            "--new", min=0, max=500, metavar="N", help="At most this many never-seen questions."
+        ),
     ] = 5,
     topic: TopicOpt = None,
     kind: KindOpt = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Seed for calc numbers.")] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", metavar="S", help="Seed for calc numbers and new-question order."),
+    ] = None,
     bank: BankOpt = None,
     no_bundled: NoBundledOpt = False,
 ) -> None:
