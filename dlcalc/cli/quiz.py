@@ -326,28 +326,13 @@ def bank_stats(
     no_bundled: NoBundledOpt = False,
 ) -> None:
     """Count the bank's questions per topic and kind."""
-    from dlcalc.ops import TOPICS
-    from dlcalc.quiz.bank import KINDS
+    from dlcalc.quiz.bank import stats, stats_text
 
-    loaded = _bank(bank, no_bundled)
-    table = {t: {k: 0 for k in KINDS} for t in TOPICS}
-    for q in loaded.questions:
-        table[q.topic][q.kind] += 1
-    kinds = {k: sum(row[k] for row in table.values()) for k in KINDS}
+    data = stats(_bank(bank, no_bundled))
     if as_json:
-        topics = {t: {**row, "total": sum(row.values())} for t, row in table.items()}
-        _dump({"topics": topics, "kinds": kinds, "total": len(loaded.questions)})
-        return
-    head = ("topic", *KINDS, "total")
-    rows = [(t, *(str(row[k]) for k in KINDS), str(sum(row.values()))) for t, row in table.items()]
-    rows.append(("total", *(str(kinds[k]) for k in KINDS), str(len(loaded.questions))))
-    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    for r in [head, *rows]:
-        typer.echo(
-            r[0].ljust(widths[0])
-            + "  "
-            + "  ".join(c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True))
-        )
+        _dump(data)
+    else:
+        typer.echo(stats_text(data))
 
 
 # ---------------------------------------------------------------------- export
