@@ -405,14 +405,14 @@ def compile_exprs(exprs: Sequence[Any], symbols: Sequence[Any]) -> Callable[...,
         try:
             out = [f(p) for f in funcs]
         except OverflowError:
-            raise ComputationError(_where(p) + "overflow") from None
+            raise ComputationError(_where(p) + "overflows") from None
         except (ValueError, ZeroDivisionError):
             raise ComputationError(
-                _where(p) + "undefined (log/sqrt of a negative or 1/0)"
+                _where(p) + "is undefined (log/sqrt of a negative or 1/0)"
             ) from None
         for v in out:
             if not math.isfinite(v):
-                raise ComputationError(_where(p) + "not finite (overflow)")
+                raise ComputationError(_where(p) + "is not finite (overflow)")
         return out
 
     return evaluate
@@ -420,4 +420,4 @@ def compile_exprs(exprs: Sequence[Any], symbols: Sequence[Any]) -> Callable[...,
 
 def _where(p: Sequence[float]) -> str:
     shown = ", ".join(f"{v:.6g}" for v in p)
-    return f"value at [{shown}] is "
+    return f"value at [{shown}] "

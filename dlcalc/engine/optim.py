@@ -45,6 +45,7 @@ class Objective:
         self.grad_text = [ex.show(g) for g in self.gradient]
         self._f = ex.compile_exprs([self.parsed.expr], self.parsed.symbols)
         self._g = ex.compile_exprs(self.gradient, self.parsed.symbols)
+        self.start: np.ndarray | None = None
 
     def value(self, point: np.ndarray) -> float:
         return self._f(point)[0]
@@ -53,7 +54,11 @@ class Objective:
         try:
             return np.array(self._g(point))
         except ComputationError as exc:
-            raise ComputationError(f"step {t}: the gradient's {exc} (diverging?)") from None
+            if t == 1 and np.array_equal(point, self.start):
+                raise InputError(f"--start: the gradient's {exc}") from None
+            raise ComputationError(
+                f"step {t}: the gradient's {exc}; the iterates may be diverging (try a smaller --lr)"
+            ) from None
 
     def describe(self, t: int, point: np.ndarray) -> str:
         """The gradient with the point's numbers put in place of the variables."""
@@ -111,6 +116,7 @@ def _setup(
                 f"--start: expected {len(obj.names)} value(s), one per variable "
                 f"({', '.join(obj.names)}), got {start.size}"
             )
+        obj.start = start
         n = DEFAULT_STEPS if steps is None else steps
         _check_steps(n, start.size)
         return obj, start.astype(float), n
@@ -162,6 +168,8 @@ def _values(obj: Objective, traj: np.ndarray, name: str) -> np.ndarray:
         try:
             out[i] = obj.value(point)
         except ComputationError as exc:
+            if i == 0:
+                raise InputError(f"--start: f's {exc}") from None
             raise ComputationError(f"{name}: f at theta_{i}: {exc}") from None
     return out
 

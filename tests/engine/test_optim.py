@@ -328,6 +328,8 @@ def test_nag_lecture_with_grads_explains_lookahead():
         ({}, "--f"),
         ({"f": "x^2", "start": np.array([1.0]), "beta1": 1.0}, "--beta1"),
         ({"f": "x.real", "start": np.array([1.0])}, "--f"),
+        ({"f": "log(x)", "start": np.array([-1.0])}, "--start"),  # f undefined at theta_0
+        ({"f": "sqrt(x)", "start": np.array([0.0])}, "--start"),  # f' = 1/(2 sqrt(0))
     ],
 )
 def test_input_errors_name_the_flag(kwargs, flag):
