@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from dlcalc.engine.unsupervised import (
+    centre,
     check_k,
     check_samples,
     clean,
@@ -50,11 +51,10 @@ def cca(
     q = y.shape[1]
     check_k(k, min(p, q), f"min(p, q) for p = {p} columns of --x and q = {q} of --y")
 
-    mx, my = x.mean(axis=0), y.mean(axis=0)
-    zx, zy = x - mx, y - my
-    sxx = scatter(zx) + reg * np.eye(p)
-    syy = scatter(zy) + reg * np.eye(q)
-    sxy = cross_scatter(zx, zy)
+    (mx, zx), (my, zy) = centre(x, "x"), centre(y, "y")
+    sxx = scatter(zx, "x") + reg * np.eye(p)
+    syy = scatter(zy, "y") + reg * np.eye(q)
+    sxy = cross_scatter(zx, zy, "x")
     scale = max(float(np.trace(sxx)), float(np.trace(syy)), 1e-300)
     sxx_is, wx = _inv_sqrt(sxx, "x", "S_xx")
     syy_is, wy = _inv_sqrt(syy, "y", "S_yy")

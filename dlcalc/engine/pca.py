@@ -12,6 +12,7 @@ import numpy as np
 
 from dlcalc.engine.unsupervised import (
     SHOW_DIM,
+    centre,
     check_k,
     check_samples,
     clean,
@@ -22,7 +23,7 @@ from dlcalc.engine.unsupervised import (
     show,
     sign_rule,
 )
-from dlcalc.errors import InputError
+from dlcalc.errors import ComputationError, InputError
 from dlcalc.solution import Plot, Solution, Step, fmt
 
 
@@ -63,8 +64,7 @@ def pca(
 
         ex = pca_exact(x, k=k, standardize=standardize)
 
-    mean = x.mean(axis=0)
-    z = x - mean
+    mean, z = centre(x, "data")
     steps = [
         Step(
             "Mean",
@@ -100,8 +100,10 @@ def pca(
         )
     )
 
-    s_mat = scatter(z)
+    s_mat = scatter(z, "data")
     total = float(np.trace(s_mat))
+    if total <= 0:
+        raise ComputationError("--data: the variance underflows to 0; rescale the data")
     s_mat = clean(s_mat, total)
     sub = scatter_terms(z, z, "Z^T Z", symmetric=True) if not standardize else "(1/n) Z^T Z"
     if ex:
@@ -149,7 +151,7 @@ def pca(
             )
         )
 
-    projected = z @ comps.T
+    projected = clean(z @ comps.T, float(np.abs(z).max()))
     terms = " + ".join(f"{fmt(a)}*{paren(b)}" for a, b in zip(comps[0], z[0], strict=True))
     steps.append(
         Step(
@@ -283,10 +285,12 @@ def _project(
 ) -> list[Step]:
     """Project a new point onto the components and map it back: the --project steps."""
     z = x_new - mean if std is None else (x_new - mean) / std
-    y = comps @ z
+    size = float(np.abs(z).max())
+    y = clean(comps @ z, size)
     z_hat = comps.T @ y
-    x_hat = mean + (z_hat if std is None else z_hat * std)
+    x_hat = clean(mean + (z_hat if std is None else z_hat * std), float(np.abs(x_new).max()))
     err = float(np.sum((x_new - x_hat) ** 2))
+    err = 0.0 if err < 1e-26 * max(float(np.sum((x_new - mean) ** 2)), 1e-300) else err
     result.update(projection=y, reconstruction=x_hat, projection_error=err)
     scale = "" if std is None else " / s"
     return [

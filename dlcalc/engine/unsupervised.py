@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlcalc.errors import InputError
+from dlcalc.errors import ComputationError, InputError
 from dlcalc.solution import fmt
 
 SHOW_ROWS = 8  # data rows written out in the working; larger inputs are summarised
@@ -33,15 +33,34 @@ def check_k(k: int, most: int, what: str) -> None:
         raise InputError(f"--k: expected an integer in 1..{most} ({what}), got {k}")
 
 
-def scatter(z: np.ndarray) -> np.ndarray:
-    """(1/n) Z^T Z for centred rows z_i: the slides' S = (1/n) sum_i z_i z_i^T (d x d)."""
-    s = z.T @ z / z.shape[0]
-    return (s + s.T) / 2  # exactly symmetric
+def centre(x: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, x - mean); ComputationError when the values are too large to average."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = x.mean(axis=0)
+        z = x - mean
+    if not (np.isfinite(mean).all() and np.isfinite(z).all()):
+        raise ComputationError(f"--{name}: the values are too large to average; rescale them")
+    return mean, z
 
 
-def cross_scatter(zx: np.ndarray, zy: np.ndarray) -> np.ndarray:
-    """(1/n) Z_x^T Z_y = (1/n) sum_i x_i y_i^T (p x q)."""
-    return zx.T @ zy / zx.shape[0]
+def scatter(z: np.ndarray, name: str) -> np.ndarray:
+    """(1/n) Z^T Z for centred rows z_i: the slides' S = (1/n) sum_i z_i z_i^T (d x d).
+
+    ComputationError when the data vary but the variances underflow (values near 1e-150).
+    """
+    s = cross_scatter(z, z, name)
+    if np.trace(s) < 1e-280 and np.any(z):
+        raise ComputationError(f"--{name}: the variance underflows to 0; rescale the data")
+    return s
+
+
+def cross_scatter(zx: np.ndarray, zy: np.ndarray, name: str) -> np.ndarray:
+    """(1/n) Z_x^T Z_y = (1/n) sum_i x_i y_i^T (p x q); ComputationError on overflow."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        s = zx.T @ zy / zx.shape[0]
+    if not np.isfinite(s).all():
+        raise ComputationError(f"--{name}: the scatter matrix overflows; rescale the data")
+    return (s + s.T) / 2 if zx is zy else s  # exactly symmetric
 
 
 def sign_rule(vectors: np.ndarray) -> np.ndarray:

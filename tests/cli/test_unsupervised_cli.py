@@ -27,7 +27,7 @@ def test_pca_json(cli):
     assert data["command"] == "pca"
     res = data["result"]
     assert list(res)[: len(PCA_KEYS)] == PCA_KEYS
-    assert res["mean"] == [3, 2]  # integers stay integers
+    assert res["mean"] == [3, 2]
     assert res["eigenvalues"] == pytest.approx([L1, L2])
     assert len(res["components"]) == 1 and len(res["components"][0]) == 2
     assert len(res["projected"]) == 4 and len(res["projected"][0]) == 1

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from dlcalc.engine.pca import pca
-from dlcalc.errors import InputError
+from dlcalc.errors import ComputationError, InputError
 from dlcalc.solution import Plot
 
 
@@ -183,6 +183,19 @@ def test_plot_for_2d():
     np.testing.assert_allclose((ax - 3) * (R29 - 2), (ay - 2) * 5, atol=1e-9)
 
 
+@pytest.mark.parametrize(
+    "x",
+    [
+        [[9e-222], [0.0]],  # the variance underflows
+        [[1e200, 1.0], [-1e200, 2.0]],  # the scatter overflows
+        [[1e308], [1.7e308]],  # the mean overflows
+    ],
+)
+def test_extreme_values_are_computation_errors(x):
+    with pytest.raises(ComputationError, match="--data"):
+        pca(data=np.array(x))
+
+
 def test_big_input_working_stays_compact():
     rng = np.random.default_rng(1)
     x = rng.normal(size=(500, 20))
@@ -249,8 +262,12 @@ def test_properties(case):
         with pytest.raises(InputError):
             pca(data=x, k=k)
         return
-    sol = pca(data=x, k=k)
     s_ref = _loop_scatter(x)
+    if np.trace(s_ref) < 1e-280:  # tiny values whose squares underflow
+        with pytest.raises(ComputationError, match="--data"):
+            pca(data=x, k=k)
+        return
+    sol = pca(data=x, k=k)
     scale = max(float(np.trace(s_ref)), 1e-300)
     tol = 1e-9 * scale
     np.testing.assert_allclose(sol["scatter"], s_ref, atol=tol)
