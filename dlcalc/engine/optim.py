@@ -62,13 +62,19 @@ class Objective:
 
     def describe(self, t: int, point: np.ndarray) -> str:
         """The gradient with the point's numbers put in place of the variables."""
-        import sympy
+        from sympy.printing.str import StrPrinter
 
-        subs = {}
+        numbers = {}
         for sym, v in zip(self.parsed.symbols, point, strict=True):
             text = fmt(float(v))
-            subs[sym] = sympy.Symbol(f"({text})" if text.startswith("-") else text)
-        parts = [sympy.sstr(g.xreplace(subs)) for g in self.gradient]
+            numbers[sym] = f"({text})" if text.startswith("-") else text
+
+        class Substituted(StrPrinter):  # prints each variable as its number, nothing merged
+            def _print_Symbol(self, expr: Any) -> str:
+                return numbers.get(expr, expr.name)
+
+        printer = Substituted()
+        parts = [printer.doprint(g) for g in self.gradient]
         return parts[0] if len(parts) == 1 else "[" + ", ".join(parts) + "]"
 
 
