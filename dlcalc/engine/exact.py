@@ -134,7 +134,7 @@ def pca_exact(x: np.ndarray, *, k: int, standardize: bool) -> dict[str, Any]:
     comps = None
     if eig is None:
         notes.append(
-            "--exact: the eigenvalues have no real closed form in radicals; "
+            "--exact: the eigenvalues cannot be written with real radicals; "
             "they are given as decimals"
         )
     elif len({sympy.nsimplify(v) for v in eig[: k + 1]}) < min(k + 1, d):
@@ -192,7 +192,7 @@ def cca_exact(x: np.ndarray, y: np.ndarray, *, k: int, reg: float) -> dict[str, 
     notes = []
     corr = None
     if rho2 is None:
-        notes.append("--exact: the squared correlations have no real closed form in radicals")
+        notes.append("--exact: the squared correlations cannot be written with real radicals")
     else:
         corr = [sympy.radsimp(sympy.sqrt(sympy.Max(v, 0))) for v in rho2[:k]]
     out: dict[str, Any] = {

@@ -136,7 +136,7 @@ def test_three_dimensional_exact_without_closed_form():
     sol = pca(data=x, k=1, exact=True)
     assert sol["scatter_exact"][0] == ["5/2", "5/4", "1/4"]
     assert "eigenvalues_exact" not in sol
-    assert any("closed form" in n for n in sol.notes)
+    assert any("real radicals" in n for n in sol.notes)
     assert sum(sol["eigenvalues"]) == pytest.approx(2.5 + 1.5 + 1.25)
 
 
