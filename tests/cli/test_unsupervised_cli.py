@@ -79,6 +79,9 @@ def test_pca_project(cli):
 def test_pca_plot_flag_accepted(cli):
     data = cli.json("pca", "--data", DATA, "--plot")
     assert "plots" not in data  # plots are drawn, not serialised
+    res = cli("pca", "--data", DATA, "--plot", "--format", "plain")
+    assert res.exit_code == 0, res.stderr
+    assert "principal axis" in res.stdout
 
 
 def test_pca_npy_file(cli, tmp_path):
