@@ -171,7 +171,7 @@ def _param_help(p: Param) -> str:
         text += f" ({'|'.join(p.choices)})"
     if p.default not in (None, REQUIRED, False) and p.kind != "bool":
         text += f" [default: {p.default}]"
-    if p.required:
+    if p.required and not p.positional:  # click marks required arguments itself
         text += " (required)"
     return text
 

@@ -86,15 +86,13 @@ def conv(
             f"{n} x {out_h} x {out_w}" if not two_d else f"{out_h} x {out_w}",
         )
     ]
+    n_terms = c * kh * kw
+    cells = ((ci, uu, vv) for ci in range(c) for uu in range(kh) for vv in range(kw))
     terms = [
         f"{fmt(xp[ci, uu * dh, vv * dw])}*{fmt(k[0, ci, uu, vv])}"
-        for ci in range(c)
-        for uu in range(kh)
-        for vv in range(kw)
+        for _, (ci, uu, vv) in zip(range(_MAX_TERMS), cells, strict=False)
     ]
-    shown = " + ".join(terms[:_MAX_TERMS]) + (
-        f" + ... ({len(terms)} terms)" if len(terms) > _MAX_TERMS else ""
-    )
+    shown = " + ".join(terms) + (f" + ... ({n_terms} terms)" if n_terms > _MAX_TERMS else "")
     if bias is not None:
         shown += f" + {fmt(bias[0])}"
     first = out[0, 0, 0]

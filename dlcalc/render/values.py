@@ -7,6 +7,8 @@ from typing import Any
 from dlcalc.solution import fmt
 
 MAX_RECORD_ROWS = 20  # longer lists of records (arch's layers) are summarised
+MAX_ROWS = 40  # longer matrices show their first and last rows (--json has them all)
+MAX_VALUES = 50  # likewise for long vectors
 
 
 def is_matrix(value: Any) -> bool:
@@ -26,10 +28,20 @@ def value_lines(value: Any) -> list[str]:
             return [f"{len(value)} records (all of them in --json)"]
         return _records(value)
     if not is_matrix(value):
+        if getattr(value, "ndim", 0) == 1 and len(value) > MAX_VALUES:
+            head = ", ".join(fmt(v) for v in value[:20].tolist())
+            tail = ", ".join(fmt(v) for v in value[-5:].tolist())
+            return [f"[{head}, ... {tail}] ({len(value)} values; --json has them all)"]
         return [fmt(value)]
     import numpy as np
 
     arr = np.asarray(value)
+    if arr.ndim == 2 and arr.shape[0] > MAX_ROWS:
+        lines = value_lines(arr[:20])
+        lines.append(
+            f"  ... {arr.shape[0] - 25} more rows ({arr.shape[0]} in all; --json has them all)"
+        )
+        return lines + value_lines(arr[-5:])
     if arr.ndim > 2:
         lines: list[str] = []
         for i, sub in enumerate(arr):
