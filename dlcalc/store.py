@@ -80,13 +80,29 @@ class Store:
                 self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
             )
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            self._enable_wal()
             self.conn.execute("PRAGMA synchronous = FULL")
             self._migrate()
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(
                 f"DLCALC_HOME: cannot open progress database {self.path}: {exc}"
             ) from None
+
+    def _enable_wal(self) -> None:
+        """Switch to WAL. Changing the journal mode ignores busy_timeout in SQLite (it
+        returns "database is locked" at once when another process is creating the same
+        database), so retry for up to the busy timeout."""
+        import time
+
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def __enter__(self) -> Store:
         return self

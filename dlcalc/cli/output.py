@@ -66,7 +66,9 @@ def emit(
         data: dict[str, Any] = solution.to_dict()
         if results:
             data["check"] = [r.to_dict() for r in results]
-        text = json.dumps(data, indent=2, allow_nan=False)  # built whole before printing
+        big = sum(getattr(v, "size", 0) for v in solution.result.values()) > 10_000
+        # built whole before printing; big results are written compactly (indenting costs seconds)
+        text = json.dumps(data, indent=None if big else 2, allow_nan=False)
         sys.stdout.write(text + "\n")
     elif results:
         lines = []

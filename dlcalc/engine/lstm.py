@@ -164,8 +164,8 @@ def lstm(
         "LSTM states",
         ["t", "x_t", "f_t", "i_t", "o_t", "c~_t", "c_t", "h_t"],
         [
-            [t + 1, vec_text(xs[t])]
-            + [vec_text(out[k][t]) for k in ("f", "i", "o", "c_tilde", "c", "h")]
+            # raw values: the renderer formats them only if the table is printed
+            [t + 1, xs[t]] + [out[k][t] for k in ("f", "i", "o", "c_tilde", "c", "h")]
             for t in range(t_len)
         ],
     )

@@ -143,7 +143,7 @@ def rnn(
         "Recurrence",
         ["t", "x_t", "a_t", "h_t", "y_t"],
         [
-            [t + 1, vec_text(xs[t]), vec_text(pre[t]), vec_text(hs[t]), vec_text(ys[t])]
+            [t + 1, xs[t], pre[t], hs[t], ys[t]]  # formatted by the renderer when printed
             for t in range(t_len)
         ],
     )

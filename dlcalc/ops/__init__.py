@@ -328,5 +328,21 @@ def run(name: str, args: Mapping[str, Any] | None = None, /, **kwargs: Any) -> A
     bound = op.bind(merged)
     solution = op.load()(**bound)
     solution.command = op.name
-    solution.inputs = {k: v for k, v in bound.items() if v is not None and not _empty_list(v)}
+    solution.inputs = {
+        k: _echo(merged.get(k, merged.get(k.replace("_", "-"))), v)
+        for k, v in bound.items()
+        if v is not None and not _empty_list(v)
+    }
     return solution
+
+
+ECHO_MAX_ELEMENTS = 10_000
+
+
+def _echo(raw: Any, parsed: Any) -> Any:
+    """How an input is echoed in --json: a file as its @path, a big array by its shape."""
+    if isinstance(raw, str) and raw.strip().startswith("@"):
+        return raw.strip()
+    if getattr(parsed, "size", 0) > ECHO_MAX_ELEMENTS:
+        return {"shape": list(parsed.shape)}
+    return parsed

@@ -64,8 +64,11 @@ def _records(rows: list[dict]) -> list[str]:
 
 
 def one_line(value: Any) -> str:
+    """A value on one line; a one-element array as its number (table cells)."""
     if isinstance(value, str):
         return value
+    if getattr(value, "size", 0) == 1 and getattr(value, "ndim", 0) >= 1:
+        return fmt(value.reshape(-1)[0])
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {one_line(v)}" for k, v in value.items()) + "}"
     return fmt(value)
