@@ -178,6 +178,21 @@ class Store:
                     (question_id, card[0], card[1]),
                 )
 
+    def rerate_last(
+        self, *, question_id: str, session: str, rating: int, card: tuple[str, str]
+    ) -> None:
+        """Change the rating (and card) of this session's latest answer to a question."""
+        with self._write():
+            self.conn.execute(
+                "UPDATE attempts SET rating = ? WHERE id = (SELECT max(id) FROM attempts"
+                " WHERE question_id = ? AND session = ?)",
+                (rating, question_id, session),
+            )
+            self.conn.execute(
+                "UPDATE cards SET card = ?, due = ? WHERE question_id = ?",
+                (card[0], card[1], question_id),
+            )
+
     # ----------------------------------------------------------------- reading
 
     def attempts(self, topic: str | None = None) -> list[dict[str, Any]]:

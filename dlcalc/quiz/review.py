@@ -92,16 +92,33 @@ class Recorder:
     def __init__(self, store: Any, *, mode: str, session: str) -> None:
         self.store, self.mode, self.session = store, mode, session
         self.cards = store.cards()
+        self.before: dict[str, tuple[Any, int]] = {}  # card and rating before the last answer
         self.sched = scheduler()
 
-    def __call__(self, item: Item, verdict: Verdict, io: Any) -> None:
+    def _review(self, old: tuple[str, str] | None, rating: int) -> tuple[str, str]:
         import fsrs
 
-        rating = rating_for(item, verdict, io)
-        old = self.cards.get(item.id)
         card = fsrs.Card.from_json(old[0]) if old else fsrs.Card()
         card, _log = self.sched.review_card(card, fsrs.Rating(rating))
-        payload = (card.to_json(), card.due.astimezone(UTC).isoformat())
+        return card.to_json(), card.due.astimezone(UTC).isoformat()
+
+    def rerate(self, item: Item, verdict: Verdict, io: Any) -> None:
+        """After the verdict: let the student rate a right answer, and redo the card."""
+        rating = rating_for(item, verdict, io)
+        old, first = self.before.get(item.id, (None, None))
+        if rating == first:
+            return
+        payload = self._review(old, rating)
+        self.store.rerate_last(
+            question_id=item.id, session=self.session, rating=rating, card=payload
+        )
+        self.cards[item.id] = payload
+
+    def __call__(self, item: Item, verdict: Verdict, io: Any) -> None:
+        rating = rating_for(item, verdict, io)
+        old = self.cards.get(item.id)
+        self.before[item.id] = (old, rating)
+        payload = self._review(old, rating)
         self.store.record(
             question_id=item.id,
             topic=item.topic,

@@ -200,10 +200,14 @@ def run_quiz(
                 break
             verdict = grade(item, answer)
             now = feedback == "now" or item.kind == "essay"
+            if record is not None:  # committed before the verdict is shown: what the
+                record(item, verdict, None)  # student has seen acknowledged is on disk
             if now:
                 _feedback(io, item, verdict)
-            if record is not None:  # committed before the next question is shown
-                record(item, verdict, io if now else None)
+                if record is not None and getattr(io, "interactive", False):
+                    rerate = getattr(record, "rerate", None)
+                    if rerate is not None:  # the student's own Hard/Good/Easy
+                        rerate(item, verdict, io)
             summary.results.append((item, verdict))
     except KeyboardInterrupt:
         summary.stopped = summary.interrupted = True
