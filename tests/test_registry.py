@@ -119,3 +119,20 @@ def test_readme_lists_every_command():
     readme = (ROOT / "README.md").read_text()
     for op in OPS:
         assert f"`{op.name}`" in readme, f"README's command table lacks {op.name}"
+
+
+def test_readme_table_is_current():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import update_readme
+    finally:
+        sys.path.pop(0)
+    text = (ROOT / "README.md").read_text()
+    assert update_readme.render(text) == text, "run: python scripts/update_readme.py"
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert 'pip install ".[test]" && python -m pytest' in readme
+    assert "\npython -m pytest\n" in ci

@@ -24,7 +24,7 @@ from dlcalc.render.text import RENDERERS
 
 OPS = list(registry().values())
 IDS = [op.name for op in OPS]
-CI_EXAMPLES = int(os.environ.get("DLCALC_FUZZ_EXAMPLES", "60"))
+CI_EXAMPLES = int(os.environ.get("DLCALC_FUZZ_EXAMPLES", "80"))
 
 HOSTILE = [
     "",
