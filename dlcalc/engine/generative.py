@@ -157,7 +157,8 @@ def _xlogy(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """p * log q with 0 log 0 = 0 (q > 0 wherever p > 0)."""
     out = np.zeros_like(p)
     pos = p > 0
-    out[pos] = p[pos] * np.log(q[pos])
+    # q can underflow to 0 where p is subnormal (m = (p + q)/2): log of the smallest normal
+    out[pos] = p[pos] * np.log(np.maximum(q[pos], np.finfo(float).tiny))
     return out
 
 
@@ -176,15 +177,25 @@ def _gan_optimum(p_data: np.ndarray, p_g: np.ndarray) -> Solution:
         with np.errstate(over="ignore"):
             total = p.sum()
         if abs(total - 1.0) > 1e-9:
-            notes.append(f"{flag} sums to {fmt(total)}: normalised to sum to 1")
+            notes.append(
+                f"{flag} sums to {fmt(total)}: D* uses the values as given (densities at the "
+                "points); the value and the JSD use them normalised to sum to 1"
+            )
+    # D* = p_data/(p_data + p_g) pointwise, from the values as given (one common rescaling
+    # cannot change the ratio and keeps the sum from overflowing)
+    scale = max(p_data.max(), p_g.max())
+    pd, pg = p_data / scale, p_g / scale
+    given = pd + pg
+    d_star = np.divide(pd, given, out=np.full_like(pd, 0.5), where=given > 0)
+    if np.any(given == 0):
+        notes.append("where p_data = p_g = 0 any D is optimal; D* is written as 1/2 there")
+    # the value at the optimum and the JSD are about distributions
     p, q = p_data / p_data.max(), p_g / p_g.max()  # rescale first: the sums cannot overflow
     p, q = p / p.sum(), q / q.sum()
     total = p + q
-    d_star = np.divide(p, total, out=np.full_like(p, 0.5), where=total > 0)
+    d_norm = np.divide(p, total, out=np.full_like(p, 0.5), where=total > 0)
     one_minus = np.divide(q, total, out=np.full_like(q, 0.5), where=total > 0)  # 1 - D*, exactly
-    if np.any(total == 0):
-        notes.append("where p_data = p_g = 0 any D is optimal; D* is written as 1/2 there")
-    value = float(_xlogy(p, d_star).sum() + _xlogy(q, one_minus).sum())
+    value = float(_xlogy(p, d_norm).sum() + _xlogy(q, one_minus).sum())
     mix = total / 2
     jsd = float(
         0.5 * (_xlogy(p, p).sum() - _xlogy(p, mix).sum())
@@ -197,7 +208,8 @@ def _gan_optimum(p_data: np.ndarray, p_g: np.ndarray) -> Solution:
             "Optimal discriminator",
             "D*(x) = p_data(x) / (p_data(x) + p_g(x))",
             ", ".join(
-                f"{fmt(a)}/({fmt(a)} + {fmt(b)})" for a, b in zip(p[:_MAX_TERMS], q, strict=False)
+                f"{fmt(a)}/({fmt(a)} + {fmt(b)})"
+                for a, b in zip(p_data[:_MAX_TERMS], p_g, strict=False)
             )
             + (f", ... ({k} points)" if k > _MAX_TERMS else ""),
             d_star,
@@ -205,7 +217,7 @@ def _gan_optimum(p_data: np.ndarray, p_g: np.ndarray) -> Solution:
         Step(
             "Value at the optimum",
             "V(D*, G) = sum_x p_data(x) log D*(x) + sum_x p_g(x) log(1 - D*(x))",
-            _sum_text([f"{fmt(a)} log {fmt(d)}" for a, d in zip(p, d_star, strict=True)], k)
+            _sum_text([f"{fmt(a)} log {fmt(d)}" for a, d in zip(p, d_norm, strict=True)], k)
             + " + "
             + _sum_text([f"{fmt(b)} log {fmt(d)}" for b, d in zip(q, one_minus, strict=True)], k),
             value,

@@ -21,10 +21,12 @@ def test_gan_clamped_log_is_finite_with_note(cli):
     assert any("clamped" in n for n in data["notes"])
 
 
-def test_gan_optimum_huge_values_are_normalised(cli):
-    # the sum 2e308 would overflow: (1e308, 1e308) is (0.5, 0.5) after normalising
+def test_gan_optimum_huge_values_do_not_overflow(cli):
+    # D* = 1e308/(1e308 + 1) = 1 in floating point; the sum 2e308 would overflow, and
+    # normalised, both are (0.5, 0.5): the value at the optimum is -log 4.
     data = cli.json("gan", "--p-data", "1e308,1e308", "--p-g", "1,1")
-    assert data["result"]["d_star"] == [0.5, 0.5]
+    assert data["result"]["d_star"] == [1.0, 1.0]
+    assert data["result"]["value"] == pytest.approx(-math.log(4))
 
 
 def test_gan_optimum_json(cli):

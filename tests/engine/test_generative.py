@@ -202,3 +202,16 @@ def test_vae_kl_matches_gaussian_closed_form(params):
     expected = sum(math.log(1 / sd) + (sd**2 + m**2) / 2 - 0.5 for m, sd in params)
     assert sol["kl"] == pytest.approx(expected, abs=1e-9)
     assert sol["kl"] >= -1e-12
+
+
+def test_d_star_uses_densities_as_given():
+    # Exam style: densities at one point, p_data(x) = 0.3, p_g(x) = 0.1:
+    # D*(x) = 0.3/(0.3 + 0.1) = 0.75 (normalising each to 1 first would wrongly give 1/2).
+    sol = gan(p_data=v(0.3), p_g=v(0.1))
+    assert sol["d_star"].tolist() == pytest.approx([0.75])
+
+
+def test_subnormal_probabilities_do_not_warn():
+    # found by hypothesis in CI: m = (p + q)/2 underflows to 0 where q = 5e-324
+    sol = gan(p_data=v(0.0, 1.0, 0.0), p_g=v(0.0, 1.0, 5e-324))
+    assert sol["value"] == pytest.approx(-math.log(4), abs=1e-9)
