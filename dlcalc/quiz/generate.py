@@ -97,24 +97,43 @@ def fill(prompt: str, values: dict[str, Any]) -> str:
 
 
 def _meets(result: Any, require: dict[str, Any]) -> bool:
+    """Whether the result satisfies ``require`` (a {min, max} range holds for every entry)."""
     for key, want in require.items():
         got = result[key] if key in result else None
         if got is None:
             return False
         if isinstance(want, dict):
-            if "min" in want and not float(got) >= want["min"]:
+            values = _floats(got)
+            if values is None:
                 return False
-            if "max" in want and not float(got) <= want["max"]:
+            if "min" in want and not all(v >= want["min"] for v in values):
+                return False
+            if "max" in want and not all(v <= want["max"] for v in values):
                 return False
         elif isinstance(want, bool) or isinstance(got, bool):
             if bool(got) != want:
                 return False
         elif isinstance(want, int | float):
-            if not math.isclose(float(got), float(want), rel_tol=1e-9, abs_tol=1e-12):
+            values = _floats(got)
+            if values is None or not all(
+                math.isclose(v, float(want), rel_tol=1e-9, abs_tol=1e-12) for v in values
+            ):
                 return False
         elif str(got) != str(want):
             return False
     return True
+
+
+def _floats(value: Any) -> list[float] | None:
+    """A number or an array of numbers as a flat list (None if not numeric)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [float(value)]
+    try:
+        import numpy as np
+
+        return np.asarray(value, dtype=float).ravel().tolist()
+    except (TypeError, ValueError):
+        return None
 
 
 def is_finite_answer(value: Any) -> bool:
