@@ -9,36 +9,20 @@ Run: python benchmarks/arch.py [--runs 21]
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
-import statistics
-import subprocess
 import sys
-import time
+
+from timing import dlcalc_cmd, median_time
 
 TARGET = 5.0
 SCALAR = ["conv-size", "--input", "227", "--kernel", "11", "--stride", "4", "--json"]
 ARCH = ["arch", "resnet152", "--json"]
 
 
-def median_time(cmd: list[str], runs: int) -> float:
-    env = dict(os.environ, NO_COLOR="1")
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(
-            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env
-        )
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--runs", type=int, default=21)
     args = ap.parse_args()
-    exe = shutil.which("dlcalc")
-    prefix = [exe] if exe else [sys.executable, "-m", "dlcalc"]
+    prefix = dlcalc_cmd()
     base = median_time([sys.executable, "-c", "pass"], args.runs)
     scalar = median_time(prefix + SCALAR, args.runs)
     deep = median_time(prefix + ARCH, args.runs)

@@ -14,11 +14,12 @@ import json
 import os
 import random
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
+
+from timing import dlcalc_cmd
 
 
 def make_lines(n: int, seed: int = 0) -> list[str]:
@@ -43,11 +44,6 @@ def floor_rate(lines: list[str]) -> float:
         rec = json.loads(line)
         out.append(json.dumps({"line": 1, "ok": True, "result": rec["args"]}))
     return len(lines) / (time.perf_counter() - start)
-
-
-def dlcalc_cmd() -> list[str]:
-    exe = shutil.which("dlcalc")
-    return [exe] if exe else [sys.executable, "-m", "dlcalc"]
 
 
 def run_batch(path: str, out: str) -> tuple[float, int]:

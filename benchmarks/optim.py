@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import time
+
+from timing import dlcalc_cmd
 
 TARGET_S = 1.5
 F = "x^2 + 10*y^2 + sin(x*y) + sigmoid(x - y)"
@@ -24,8 +25,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--steps", type=int, default=1000)
     args = ap.parse_args()
-    exe = shutil.which("dlcalc")
-    prefix = [exe] if exe else [sys.executable, "-m", "dlcalc"]
+    prefix = dlcalc_cmd()
     env = dict(os.environ, NO_COLOR="1")
     cases = [
         ("adam", ["optim", "adam", "--f", F, "--start", "1,-1", "--steps", str(args.steps)]),

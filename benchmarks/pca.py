@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -19,6 +18,7 @@ import tempfile
 import time
 
 import numpy as np
+from timing import dlcalc_cmd
 
 TARGET_S = 2.0
 
@@ -29,8 +29,7 @@ def main() -> int:
     ap.add_argument("--rows", type=int, default=20_000)
     ap.add_argument("--cols", type=int, default=100)
     args = ap.parse_args()
-    exe = shutil.which("dlcalc")
-    prefix = [exe] if exe else [sys.executable, "-m", "dlcalc"]
+    prefix = dlcalc_cmd()
     rng = np.random.default_rng(0)
     data = rng.normal(size=(args.rows, args.cols)) @ rng.normal(size=(args.cols, args.cols))
     env = dict(os.environ, NO_COLOR="1")

@@ -7,12 +7,9 @@ Run: python benchmarks/startup.py [--runs 21]
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
-import statistics
-import subprocess
 import sys
-import time
+
+from timing import dlcalc_cmd, median_time
 
 CASES = [
     ("dlcalc --help", ["--help"], 6.0),
@@ -29,24 +26,11 @@ CASES = [
 ]
 
 
-def median_time(cmd: list[str], runs: int) -> float:
-    times = []
-    env = dict(os.environ, NO_COLOR="1")
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(
-            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env
-        )
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--runs", type=int, default=21)
     args = ap.parse_args()
-    exe = shutil.which("dlcalc")
-    prefix = [exe] if exe else [sys.executable, "-m", "dlcalc"]
+    prefix = dlcalc_cmd()
     base = median_time([sys.executable, "-c", "pass"], args.runs)
     print(f"python -c pass: {base * 1000:7.1f} ms (median of {args.runs})")
     print(f"{'command':28} {'median ms':>10} {'ratio':>7} {'target':>7}  ok")

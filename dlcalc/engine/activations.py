@@ -15,21 +15,9 @@ import math
 
 import numpy as np
 
+from dlcalc.engine.activation_names import DEFAULT_ALPHA, NAMES
 from dlcalc.errors import ComputationError, InputError
 from dlcalc.solution import Plot, Solution, Step, fmt
-
-NAMES: tuple[str, ...] = (
-    "sigmoid",
-    "tanh",
-    "relu",
-    "leaky-relu",
-    "elu",
-    "softplus",
-    "gelu",
-    "softmax",
-    "linear",
-)
-DEFAULT_ALPHA = {"leaky-relu": 0.01, "elu": 1.0}
 
 # (f(s), f'(s)) as written in the working.
 FORMULAS: dict[str, tuple[str, str]] = {

@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 
 from dlcalc import parse
-from dlcalc.engine.rnn import as_sequence, square, term, vec_text
+from dlcalc.engine.rnn import affine_text, as_sequence, square, term, vec_text
 from dlcalc.errors import ComputationError, InputError
-from dlcalc.solution import Solution, Step, Table, fmt
+from dlcalc.solution import Solution, Step, Table
 
 GATES = ("f", "i", "o", "c")
 KEYS = tuple(k for g in GATES for k in (f"w_{g}h", f"w_{g}x", f"b_{g}"))
@@ -27,7 +27,6 @@ KEYS = tuple(k for g in GATES for k in (f"w_{g}h", f"w_{g}x", f"b_{g}"))
 _SLIDE_ALIASES = {"w_hh": "w_ch", "w_hx": "w_cx", "b_h": "b_c"}
 _TITLES = {"f": "forget gate", "i": "input gate", "o": "output gate", "c": "candidate cell"}
 MAX_SHOWN_STEPS = 4  # time steps written out in full (all are in the table)
-_MAX_SUBST = 16
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -99,14 +98,6 @@ def read_weights(weights: Any) -> tuple[dict[str, np.ndarray], list[str]]:
             raise InputError(f"--weights: b_{g}: expected {nh} values (hidden), got {b.size}")
         out[f"b_{g}"] = b
     return out, notes
-
-
-def _affine_text(w_h: np.ndarray, h: np.ndarray, w_x: np.ndarray, x: np.ndarray, b: np.ndarray):
-    if w_h.size == 1 and w_x.size == 1:
-        return f"{vec_text(w_h)}*{term(h)} + {term(w_x)}*{term(x)} + {term(b)}"
-    if max(w_h.size, w_x.size) > _MAX_SUBST:
-        return ""
-    return f"{fmt(w_h)} {fmt(h)} + {fmt(w_x)} {fmt(x)} + {fmt(b)}"
 
 
 def _value(v: np.ndarray) -> Any:
@@ -195,7 +186,7 @@ def _time_steps(
         act = "tanh" if g == "c" else "sigmoid"
         name = "c~" if g == "c" else g
         value = out["c_tilde" if g == "c" else g][t]
-        inner = _affine_text(w[f"w_{g}h"], h, w[f"w_{g}x"], x_t, w[f"b_{g}"])
+        inner = affine_text(w[f"w_{g}h"], h, w[f"w_{g}x"], x_t, w[f"b_{g}"])
         steps.append(
             Step(
                 f"t = {n}: {_TITLES[g]} pre-activation",

@@ -71,7 +71,7 @@ def term(v: float | np.ndarray) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
-def _affine_text(w_h: np.ndarray, h: np.ndarray, w_x: np.ndarray, x: np.ndarray, b: np.ndarray):
+def affine_text(w_h: np.ndarray, h: np.ndarray, w_x: np.ndarray, x: np.ndarray, b: np.ndarray):
     """'W_h h + W_x x + b' with numbers (scalars as a*b), or '' when too large."""
     if w_h.size == 1 and w_x.size == 1:
         return f"{vec_text(w_h)}*{term(h)} + {term(w_x)}*{term(x)} + {term(b)}"
@@ -113,7 +113,7 @@ def rnn(
         if not (np.isfinite(a).all() and np.isfinite(ys[t]).all()):
             raise ComputationError(f"t = {t + 1}: the pre-activation or output overflows")
         if t < MAX_SHOWN_STEPS:
-            inner = _affine_text(w_hh, h, w_hx, xs[t], b)
+            inner = affine_text(w_hh, h, w_hx, xs[t], b)
             steps.append(
                 Step(
                     f"t = {t + 1}: hidden state",

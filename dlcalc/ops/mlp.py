@@ -1,19 +1,8 @@
 """Multilayer-network calculators: act, perceptron, forward, backprop, init, dropout, ae
 (CONTRACT section 2, "Multilayer networks")."""
 
+from dlcalc.engine.activation_names import NAMES as ACTIVATIONS
 from dlcalc.ops import REQUIRED, Op, Param
-
-ACTIVATIONS = (
-    "sigmoid",
-    "tanh",
-    "relu",
-    "leaky-relu",
-    "elu",
-    "softplus",
-    "gelu",
-    "softmax",
-    "linear",
-)
 
 _ALPHA = Param(
     "alpha", "float", "leaky-relu negative slope [default 0.01] or elu scale [default 1]", lo=0
