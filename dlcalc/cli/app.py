@@ -122,6 +122,9 @@ class DlcalcGroup(TyperGroup):
             sys.exit(ExitCode.USAGE)
         except (BrokenPipeError, KeyboardInterrupt):
             sys.exit(130)
+        except MemoryError:
+            _print_error("not enough memory for this input; try a smaller one")
+            sys.exit(ExitCode.USAGE)
         except Exception as exc:  # a bug: still one line, unless debugging
             if debug:
                 raise

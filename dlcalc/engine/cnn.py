@@ -11,11 +11,13 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from dlcalc.engine.conv_size import out_size
-from dlcalc.errors import InputError
+from dlcalc.errors import InputError, LimitError
+from dlcalc.parse import MAX_ELEMENTS
 from dlcalc.solution import Solution, Step, as_exact, fmt
 
 _MAX_TERMS = 27  # multiply-adds written out in the working for one output cell
 _MAX_WINDOWS = 16  # pooling windows listed in the working
+MAX_MACS = 2_000_000_000  # about a second of NumPy work
 
 
 def _as_chw(x: np.ndarray, name: str) -> np.ndarray:
@@ -67,6 +69,13 @@ def conv(
     (sh, sw), (ph, pw), (dh, dw) = stride, pad, dilation
     out_h, exact_h = out_size(h, kh, sh, ph, dh, axis="height")
     out_w, exact_w = out_size(w, kw, sw, pw, dw, axis="width")
+    padded = c * (h + 2 * ph) * (w + 2 * pw)
+    macs = n * out_h * out_w * c * kh * kw
+    if padded > MAX_ELEMENTS or macs > MAX_MACS:
+        raise LimitError(
+            f"--input: the padded input has {padded:,} values and the convolution needs "
+            f"{macs:,} multiply-adds; the limits are {MAX_ELEMENTS:,} and {MAX_MACS:,}"
+        )
     if bias is not None and bias.shape != (n,):
         raise InputError(f"--bias: expected {n} value(s), one per output channel, got {bias.size}")
     xp = np.pad(x, ((0, 0), (ph, ph), (pw, pw)))
@@ -143,6 +152,11 @@ def pool(
     out_h, exact_h = out_size(h, kh, sh, ph, ceil=ceil, axis="height")
     out_w, exact_w = out_size(w, kw, sw, pw, ceil=ceil, axis="width")
     need_h, need_w = (out_h - 1) * sh + kh, (out_w - 1) * sw + kw
+    if c * out_h * out_w * kh * kw > MAX_MACS:
+        raise LimitError(
+            f"--size: {c * out_h * out_w:,} windows of {kh}x{kw} exceed the limit of "
+            f"{MAX_MACS:,} values to compare"
+        )
     fill = -np.inf if mode == "max" else 0.0
     xp = np.full((c, max(need_h, h + 2 * ph), max(need_w, w + 2 * pw)), fill)
     xp[:, ph : ph + h, pw : pw + w] = x

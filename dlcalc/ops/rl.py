@@ -37,7 +37,7 @@ _MDP_PARAMS = (
 _ITER_PARAMS = (
     # CONTRACT's --tol; on these commands --check's tolerance is spelled --check-tol.
     Param("tol", "float", "stop when max_s |V_k+1(s) - V_k(s)| < tol", default="1e-10", lo=0),
-    Param("max_iters", "int", "cap on the number of sweeps", default="10000", lo=1, hi=1_000_000),
+    Param("max_iters", "int", "cap on the number of sweeps", default="10000", lo=1, hi=100_000),
 )
 
 OPS = [

@@ -176,3 +176,12 @@ def test_registry_parses_strings():
     sol = ops.run("conv-size", {"input": "227", "kernel": "11", "stride": "4"})
     assert sol["out_w"] == 55
     assert sol.command == "conv-size"
+
+
+def test_huge_padding_or_work_is_refused_not_allocated():
+    from dlcalc.errors import LimitError
+
+    with pytest.raises(LimitError, match="--input: the padded input"):
+        conv(input=np.ones((3, 3)), kernel=np.ones((2, 2)), pad=(1_000_000, 1_000_000))
+    with pytest.raises(LimitError, match="--size"):
+        pool(input=np.zeros((1, 3000, 3000)), size=(400, 400), stride=(1, 1))
