@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 from typing import Any
 
 from dlcalc.errors import InputError, LimitError, flag
@@ -198,14 +199,22 @@ def parse_size(raw: Any, name: str, *, lo: int = 1) -> tuple[int, int]:
 def read_file_bytes(path: str, name: str, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """Read a user file with a size cap; errors name the flag and the path."""
     try:
-        size = os.path.getsize(path)
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would hang, /dev/zero never ends
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError
+            raise _err(name, f"cannot read {path!r}: not a regular file")
+        size = info.st_size
         if size > max_bytes:
             raise LimitError(
                 f"{flag(name)}: file {path!r} is {size / 2**20:.1f} MB; "
                 f"the limit is {max_bytes // 2**20} MB"
             )
         with open(path, "rb") as fh:
-            return fh.read(max_bytes + 1)
+            data = fh.read(max_bytes + 1)
+        if len(data) > max_bytes:  # grew since stat
+            raise LimitError(f"{flag(name)}: file {path!r} is over {max_bytes // 2**20} MB")
+        return data
     except FileNotFoundError:
         raise _err(name, f"cannot read {path!r}: no such file") from None
     except IsADirectoryError:
