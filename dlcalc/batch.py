@@ -74,7 +74,7 @@ def run_record(
         return _record_error(line_no, str(exc))
     except RecursionError:
         return _record_error(line_no, "input nested too deeply")
-    except (TypeError, ValueError, ArithmeticError, MemoryError) as exc:
+    except (TypeError, ValueError, ArithmeticError, MemoryError, RuntimeWarning) as exc:
         return _record_error(line_no, f"could not compute: {exc}")
 
 
@@ -131,23 +131,27 @@ def run_stream(
     progress: Callable[[], None] | None = None,
 ) -> Outcome:
     """Run every record in order, calling ``write`` with each output record."""
+    import warnings
+
     outcome = Outcome()
-    for line_no, record, error in records:
-        out = (
-            _record_error(line_no, error)
-            if error
-            else run_record(line_no, record, steps=steps, op_name=op_name)
-        )
-        write(out)
-        if progress is not None:
-            progress()
-        if out["ok"]:
-            outcome.ok += 1
-        else:
-            outcome.failed += 1
-            if fail_fast:
-                outcome.stopped = True
-                break
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # a record error, not stderr noise
+        for line_no, record, error in records:
+            out = (
+                _record_error(line_no, error)
+                if error
+                else run_record(line_no, record, steps=steps, op_name=op_name)
+            )
+            write(out)
+            if progress is not None:
+                progress()
+            if out["ok"]:
+                outcome.ok += 1
+            else:
+                outcome.failed += 1
+                if fail_fast:
+                    outcome.stopped = True
+                    break
     return outcome
 
 

@@ -12,6 +12,7 @@ import importlib
 import inspect
 import os
 import sys
+import warnings
 from typing import Annotated, Any
 
 import typer
@@ -99,7 +100,10 @@ class DlcalcGroup(TyperGroup):
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         debug = os.environ.get("DLCALC_DEBUG") == "1"
         try:
-            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            with warnings.catch_warnings():
+                # a numerical warning must not leak as multi-line text: it becomes an error
+                warnings.simplefilter("error", RuntimeWarning)
+                rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except _click_exc.NoArgsIsHelpError as exc:
             sys.stdout.write(exc.ctx.get_help() + "\n")
             sys.exit(ExitCode.OK)
@@ -122,6 +126,11 @@ class DlcalcGroup(TyperGroup):
             sys.exit(ExitCode.USAGE)
         except (BrokenPipeError, KeyboardInterrupt):
             sys.exit(130)
+        except RuntimeWarning as exc:
+            if debug:
+                raise
+            _print_error(f"numerical problem in the computation ({exc}); check the input's scale")
+            sys.exit(ExitCode.USAGE)
         except MemoryError:
             _print_error("not enough memory for this input; try a smaller one")
             sys.exit(ExitCode.USAGE)

@@ -46,3 +46,20 @@ def test_list_of_records_renders_as_table(cli):
     )
     assert res.exit_code == 0
     assert "td_error" in res.stdout and "{'s'" not in res.stdout
+
+
+def test_a_numerical_warning_becomes_one_error_line(cli, monkeypatch):
+    # engines avoid warnings (the fuzz suite runs with warnings as errors); should one slip
+    # through, the CLI still prints one line and exits 2 rather than leaking warning text
+    import warnings
+
+    import dlcalc.engine.conv_size as engine
+
+    def noisy(**kwargs):
+        warnings.warn("overflow encountered in exp", RuntimeWarning, stacklevel=1)
+
+    monkeypatch.setattr(engine, "conv_size", noisy)
+    msg = cli.error("conv-size", "--input", "5", "--kernel", "3")
+    assert "numerical problem" in msg
+    res = cli("batch", input='{"op": "conv-size", "args": {"input": 5, "kernel": 3}}\n')
+    assert res.exit_code == 1 and "overflow" in res.stdout and res.stderr == ""
