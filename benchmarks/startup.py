@@ -1,6 +1,7 @@
 """Start-up time of dlcalc commands as a ratio to ``python -c pass`` (same run, medians).
 
-Targets (issues 2 and 10): --help and scalar commands <= 6x, matrix commands <= 10x.
+Targets (issues 2 and 10): --help and scalar commands <= 6x, matrix commands <= 10x;
+``import dlcalc`` (the Python API) under 50 ms on top of the interpreter.
 Run: python benchmarks/startup.py [--runs 21]
 """
 
@@ -41,6 +42,13 @@ def main() -> int:
         ok = ratio <= target
         failed += not ok
         print(f"{label:28} {t * 1000:10.1f} {ratio:7.2f} {target:7.1f}  {'yes' if ok else 'NO'}")
+    # the Python API: `import dlcalc` itself must cost under 50 ms (issue 10)
+    cost = median_time([sys.executable, "-c", "import dlcalc"], args.runs) - base
+    ok = cost < 0.050
+    failed += not ok
+    print(
+        f"{'import dlcalc (cost)':28} {cost * 1000:10.1f} {'':7} {'50 ms':>7}  {'yes' if ok else 'NO'}"
+    )
     return 1 if failed else 0
 
 

@@ -147,7 +147,7 @@ def jsonable(value: Any, where: str = "value", *, whole: bool = False) -> Any:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ComputationError(f"{where}: the computation gave a non-finite value ({value})")
-        return value
+        return value + 0.0  # -0.0 -> 0.0
     if isinstance(value, Mapping):
         return {str(k): jsonable(v, where, whole=whole) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -161,6 +161,7 @@ def jsonable(value: Any, where: str = "value", *, whole: bool = False) -> Any:
                 raise ComputationError(
                     f"{where}: the computation gave a non-finite value (overflow or log of 0)"
                 )
+            value = value + 0.0  # -0.0 -> 0.0 (a dropped negative activation is 0)
             if whole and getattr(value, "ndim", 0):
                 value = as_exact(value)
         return value.tolist()

@@ -66,12 +66,14 @@ class DlcalcGroup(TyperGroup):
         return super().resolve_command(ctx, args)
 
     def list_commands(self, ctx: Any) -> list[str]:
-        return [*registry(), *super().list_commands(ctx)]
+        return [*registry(), *_tool_commands(), *super().list_commands(ctx)]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         ops = registry()
         if cmd_name in ops:
             return build_command(ops[cmd_name])
+        if cmd_name in _tool_commands():
+            return build_tool_command(cmd_name)
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
@@ -79,11 +81,9 @@ class DlcalcGroup(TyperGroup):
         sections: dict[str, list[tuple[str, str]]] = {}
         for op in registry().values():
             sections.setdefault(_PANELS[op.topic], []).append((op.name, op.summary))
-        for name in super().list_commands(ctx):
-            cmd = super().get_command(ctx, name)
-            if cmd is not None and not cmd.hidden:
-                panel = getattr(cmd, "rich_help_panel", None) or "Practice and tools"
-                sections.setdefault(panel, []).append((name, cmd.get_short_help_str(limit=70)))
+        for name, info in _tool_commands().items():
+            panel = info.rich_help_panel or "Practice and tools"
+            sections.setdefault(panel, []).append((name, _tool_summary(info)))
         for title, rows in sections.items():
             with formatter.section(title):
                 formatter.write_dl(rows)
@@ -334,8 +334,47 @@ def build_command(op: Op) -> Any:
     return typer.main.get_command(single)
 
 
+# Tool commands (quiz, bank, batch, ...) are registered on a holding app, which only
+# records them; DlcalcGroup builds the click command of the one that runs.
+_tools = typer.Typer(add_completion=False)
 for _module in EXTRA_COMMAND_MODULES:
-    importlib.import_module(_module).register(app)
+    importlib.import_module(_module).register(_tools)
+
+
+def _tool_commands() -> dict[str, Any]:
+    """Tool command name -> its typer CommandInfo / TyperInfo (not yet built)."""
+    out: dict[str, Any] = {}
+    for info in _tools.registered_commands:
+        out[info.name or info.callback.__name__.replace("_", "-")] = info
+    for info in _tools.registered_groups:
+        out[info.name or info.typer_instance.info.name] = info
+    return out
+
+
+def _tool_summary(info: Any) -> str:
+    text = info.help or getattr(getattr(info, "typer_instance", None), "info", None)
+    text = text.help if hasattr(text, "help") else text
+    if not text and getattr(info, "callback", None) is not None:
+        text = info.callback.__doc__ or ""
+    first = str(text or "").strip().split("\n\n")[0]
+    return " ".join(first.split())
+
+
+def build_tool_command(name: str) -> Any:
+    """Build the click command of one tool command (a group for bank/export)."""
+    info = _tool_commands()[name]
+    holder = typer.Typer(rich_markup_mode=None, add_completion=False)
+    holder.callback()(_noop)  # a callback makes typer return a group holding the command
+    if hasattr(info, "typer_instance"):
+        holder.registered_groups.append(info)
+    else:
+        holder.registered_commands.append(info)
+    return typer.main.get_command(holder).commands[name]
+
+
+def _noop() -> None:
+    """Holds a tool command while it is built."""
+
 
 assert set(_PANELS) == set(TOPICS)
 gc.enable()  # paused in dlcalc/cli/__init__.py while the CLI imports
