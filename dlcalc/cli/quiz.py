@@ -382,31 +382,37 @@ def export_markdown(
         typer.echo(f"wrote {out}")
 
 
+def _group(app: Any, name: str, help: str, commands: dict[str, Any]) -> None:
+    """Add a two-word command group (``dlcalc bank validate``) to ``app``."""
+    group = typer.Typer(
+        name=name,
+        help=help,
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        add_completion=False,
+        context_settings=_SETTINGS,
+    )
+    for sub, fn in commands.items():
+        group.command(sub)(fn)
+    app.add_typer(group, name=name, rich_help_panel=PANEL)
+
+
+_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
 def register(app: Any) -> None:
     """Add quiz, bank, progress, review and export to the dlcalc app."""
-    settings = {"help_option_names": ["-h", "--help"]}
-    app.command("quiz", rich_help_panel=PANEL, context_settings=settings)(quiz)
-    bank_app = typer.Typer(
-        name="bank",
-        help="Check and count the question bank.",
-        no_args_is_help=True,
-        rich_markup_mode=None,
-        add_completion=False,
-        context_settings=settings,
+    for name, fn in (("quiz", quiz), ("progress", progress), ("review", review)):
+        app.command(name, rich_help_panel=PANEL, context_settings=_SETTINGS)(fn)
+    _group(
+        app,
+        "bank",
+        "Check and count the question bank.",
+        {"validate": bank_validate, "stats": bank_stats},
     )
-    bank_app.command("validate")(bank_validate)
-    bank_app.command("stats")(bank_stats)
-    app.add_typer(bank_app, name="bank", rich_help_panel=PANEL)
-    app.command("progress", rich_help_panel=PANEL, context_settings=settings)(progress)
-    app.command("review", rich_help_panel=PANEL, context_settings=settings)(review)
-    export_app = typer.Typer(
-        name="export",
-        help="Export the bank: Anki deck or Markdown.",
-        no_args_is_help=True,
-        rich_markup_mode=None,
-        add_completion=False,
-        context_settings=settings,
+    _group(
+        app,
+        "export",
+        "Export the bank: Anki deck or Markdown.",
+        {"anki": export_anki, "markdown": export_markdown},
     )
-    export_app.command("anki")(export_anki)
-    export_app.command("markdown")(export_markdown)
-    app.add_typer(export_app, name="export", rich_help_panel=PANEL)

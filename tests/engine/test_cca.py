@@ -8,37 +8,10 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from surds import surd_value
 
 from dlcalc.engine.cca import cca
 from dlcalc.errors import ComputationError, InputError
-
-
-def surd_value(text: str) -> float:
-    """Evaluate the tool's exact output (numbers, + - * / ^, sqrt) without eval or sympify."""
-    import ast
-    import operator
-
-    ops = {
-        ast.Add: operator.add,
-        ast.Sub: operator.sub,
-        ast.Mult: operator.mul,
-        ast.Div: operator.truediv,
-        ast.Pow: operator.pow,
-    }
-
-    def walk(node: ast.AST) -> float:
-        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-            return float(node.value)
-        if isinstance(node, ast.BinOp) and type(node.op) in ops:
-            return ops[type(node.op)](walk(node.left), walk(node.right))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            return -walk(node.operand)
-        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "sqrt":
-            return math.sqrt(walk(node.args[0]))
-        raise ValueError(f"unexpected {ast.dump(node)} in {text!r}")
-
-    return walk(ast.parse(text.replace("^", "**"), mode="eval").body)
-
 
 # Two views of five samples.
 #   m_x = (15/5, 16/5) = (3, 3.2);  z_x = (-2,-1.2), (-1,-2.2), (0,0.8), (1,-0.2), (2,2.8)
