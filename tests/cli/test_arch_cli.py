@@ -10,6 +10,10 @@ def test_preset_json_per_contract(cli):
     assert data["command"] == "arch"
     result = data["result"]
     assert result["total_params"] == 61_100_840  # torchvision's AlexNet num_params
+    # conv1 55*55*64*(11*11*3) = 70,276,800; conv2 27*27*192*(5*5*64) = 223,948,800;
+    # conv3 13*13*384*(3*3*192) = 112,140,288; conv4 13*13*256*(3*3*384) = 149,520,384;
+    # conv5 13*13*256*(3*3*256) = 99,680,256; fc 9216*4096 + 4096*4096 + 4096*1000
+    # = 58,621,952; total 714,188,480 (torchvision's published AlexNet "_ops": 0.714 GFLOPS)
     assert result["total_macs"] == 714_188_480
     assert isinstance(result["layers"], list)
     for row in result["layers"]:
@@ -54,7 +58,7 @@ def test_spec_file(cli, tmp_path):
         (["--check", "25557032"], 0),
         (["--check", "25.6e6"], 0),  # within 1%
         (["--check", "23.5e6"], 1),
-        (["--check", "total_macs=4.09e9"], 0),
+        (["--check", "total_macs=4.09e9"], 0),  # torchvision ResNet50 "_ops": 4.089 GFLOPS
     ],
 )
 def test_check(cli, checks, code):

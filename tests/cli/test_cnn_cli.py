@@ -105,9 +105,15 @@ def test_errors_are_one_line_exit_2(cli, args, flag):
 
 
 def test_debug_env_shows_traceback(cli):
+    from dlcalc.errors import InputError
+
+    # CliRunner records SystemExit as res.exception for any non-zero exit, so "is not None"
+    # would pass without DLCALC_DEBUG too: require the engine's own exception instead.
     res = cli("conv-size", "--input", "5", "--kernel", "7", env={"DLCALC_DEBUG": "1"})
     assert res.exit_code != 0
-    assert res.exception is not None
+    assert isinstance(res.exception, InputError), repr(res.exception)
+    plain = cli("conv-size", "--input", "5", "--kernel", "7")
+    assert plain.exit_code == 2 and isinstance(plain.exception, SystemExit)
 
 
 def test_file_inputs(cli, tmp_path):

@@ -8,6 +8,8 @@ import pytest
 
 
 def test_gan_losses_json(cli):
+    # V = (ln 0.9 + ln 0.8)/2 + (ln 0.8 + ln 0.6)/2 = -0.1642520 - 0.3669846 = -0.5312366
+    # (hand-worked in tests/engine/test_generative.py); d_loss = -V
     data = cli.json("gan", "--d-real", "0.9,0.8", "--d-fake", "0.2,0.4")
     r = data["result"]
     assert r["value"] == pytest.approx(-0.5312366, abs=1e-7)
@@ -49,6 +51,8 @@ def test_gan_check_in_both_modes(cli):
 
 def test_vae_json_and_check(cli):
     base = ("vae", "--x", "1,0,1", "--x-hat", "0.8,0.2,0.6", "--mu", "0.5,-0.5")
+    # recon = -(ln 0.8 + ln 0.8 + ln 0.6) = 0.957113; kl = 2 * -0.5(1 + 0 - 0.25 - 1) = 0.25;
+    # loss = 1.207113 (tests/engine/test_generative.py)
     data = cli.json(*base, "--logvar", "0,0")
     assert data["result"]["kl"] == pytest.approx(0.25)
     assert data["result"]["loss"] == pytest.approx(1.207113, abs=1e-6)
@@ -63,6 +67,7 @@ def test_vae_json_and_check(cli):
 @pytest.mark.parametrize("fmt", ["plain", "markdown", "latex", "rich"])
 def test_formats(cli, fmt):
     res = cli("vae", "--x", "1", "--x-hat", "0.5", "--mu", "0", "--logvar", "0", "--format", fmt)
+    # recon = -(0.5 ln 0.5 + 0.5 ln 0.5) = ln 2 = 0.693147
     assert res.exit_code == 0 and "0.693147" in res.stdout
 
 

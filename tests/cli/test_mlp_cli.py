@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pytest
 
 MAZUR = (
@@ -83,12 +84,14 @@ def test_perceptron_errors(cli):
 def test_forward_keys(cli):
     data = cli.json("forward", *MAZUR)
     assert list(data["result"]) == ["net_hidden", "y", "net_out", "z"]
+    # M. Mazur, "A Step by Step Backpropagation Example" (2015): out_o1, out_o2
     assert data["result"]["z"] == pytest.approx([0.75136507, 0.772928465], abs=1e-8)
 
 
 def test_backprop_mazur(cli):
     data = cli.json("backprop", *MAZUR, "--target", "0.01,0.99", "--lr", "0.5")
     res = data["result"]
+    # published figures of Mazur (2015), see tests/engine/test_mlp.py: E_total, w5+
     for key in ("loss", "delta_out", "delta_hidden", "dw2", "db2", "dw1", "db1",
                 "w2_new", "b2_new", "w1_new", "b1_new"):  # fmt: skip
         assert key in res
@@ -124,6 +127,7 @@ def test_bad_activation_choice(cli):
 def test_init_xavier(cli):
     data = cli.json("init", "xavier", "--fan-in", "400", "--fan-out", "300")
     assert data["result"]["bound"] == pytest.approx(math.sqrt(6 / 700))
+    # sqrt(6/700) = 0.092582, within 1 % of 0.0926
     assert cli("init", "xavier", "--fan-in", "400", "--fan-out", "300",
                "--check", "0.0926").exit_code == 0  # fmt: skip
 
@@ -147,7 +151,10 @@ def test_dropout_conventions(cli):
 
 def test_dropout_seed_and_errors(cli):
     data = cli.json("dropout", "--input", "1,2,3,4", "--p", "0.5", "--seed", "3")
-    assert set(data["result"]["mask"]) <= {0, 1}
+    # seeded masks are numpy's default_rng(seed).random(n) < keep probability (lecture: p)
+    mask = (np.random.default_rng(3).random(4) < 0.5).astype(int).tolist()
+    assert data["result"]["mask"] == mask
+    assert data["result"]["output"] == [m * v for m, v in zip(mask, [1, 2, 3, 4], strict=True)]
     cli.error("dropout", "--input", "1,2,3,4", "--p", "0.5", flag="--mask")
     cli.error("dropout", "--input", "1,2,3,4", "--p", "1.5", flag="--p")
     cli.error("dropout", "--input", "1,2,3,4", "--p", "0.5", "--mask", "1,0", flag="--mask")
@@ -157,6 +164,9 @@ def test_ae(cli):
     args = ("ae", "--x", "1,0", "--w1", "0.5,-0.5", "--b1", "0", "--w2", "1; -1", "--b2", "0,0")
     data = cli.json(*args)
     assert list(data["result"]) == ["y", "z", "loss"]
+    # hand-worked in tests/engine/test_autoencoder.py: y = sigmoid(0.5) = 0.622459,
+    # z = (sigmoid(0.622459), sigmoid(-0.622459)) = (0.650778, 0.349222);
+    # square: 2*0.349222^2 = 0.243912; cross-entropy: -2 ln 0.650778 = 0.859174
     assert data["result"]["loss"] == pytest.approx(0.243912, abs=1e-6)
     data = cli.json(*args, "--loss", "cross-entropy", "--lr", "0.1")
     assert data["result"]["loss"] == pytest.approx(0.859174, abs=1e-6)

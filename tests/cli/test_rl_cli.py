@@ -96,7 +96,13 @@ def test_policy_eval_grid_random(cli):
         "policy-eval", "--grid", "T . .; . . T", "--step-reward", "-1", "--policy", "random",
         "--gamma", "1", "--method", "exact",
     )  # fmt: skip
-    assert data["result"]["v_grid"][0][0] == 0
+    # Terminals are 0. Each of the four other cells moves up/right/down/left with prob 1/4,
+    # bumping an edge keeps it in place, and 3 of its 4 moves land on a non-terminal cell
+    # (itself or another one) and 1 on a terminal: e.g. (0,1): stay, (0,2), (1,1), T;
+    # (0,2): stay, stay, T, (0,1). With one common value v: v = -1 + (3/4) v -> v = -4, and
+    # -1 + (1/4)(-4 - 4 - 4 + 0) = -4 checks every cell.
+    grid = data["result"]["v_grid"]
+    assert grid[0] == pytest.approx([0, -4, -4]) and grid[1] == pytest.approx([-4, -4, 0])
 
 
 def test_dqn_target_and_check(cli):

@@ -57,10 +57,12 @@ def test_pca_plain_working(cli):
 @pytest.mark.parametrize(
     ("checks", "code"),
     [
+        # 2 +- sqrt(29)/4 = 2 +- 1.346291
         (["--check", "eigenvalues=3.346,0.654"], 0),
         (["--check", "reconstruction_error=0.654"], 0),
         (["--check", "reconstruction_error=0.7"], 1),
         (["--check", "3,2"], 0),  # primary answer: the mean
+        # u1 = (5, sqrt(29) - 2)/sqrt(58 - 4 sqrt(29)) = (5, 3.385165)/6.038157 = (0.828, 0.561)
         (["--check", "components=0.828,0.561"], 0),
         (["--check", "components=-0.828,-0.561"], 1),  # sign rule: largest entry positive
     ],
@@ -73,7 +75,15 @@ def test_pca_check(cli, checks, code):
 def test_pca_project(cli):
     res = cli.json("pca", "--data", DATA, "--project", "3,3")["result"]
     assert len(res["projection"]) == 1 and len(res["reconstruction"]) == 2
-    assert res["projection_error"] >= 0
+    # z = (3,3) - m = (0, 1); u1 = (5, sqrt29 - 2)/n1 with n1 = sqrt(58 - 4 sqrt29) = 6.038157
+    # y = u1 . z = (sqrt29 - 2)/n1 = 0.560629; x_hat = m + y u1 = (3.464238, 2.314305)
+    # error = (u2 . z)^2 = (5/n1)^2 = 25/36.459341 = 0.685695
+    r29 = math.sqrt(29)
+    n1 = math.sqrt(58 - 4 * r29)
+    y = (r29 - 2) / n1
+    assert res["projection"] == pytest.approx([y])
+    assert res["reconstruction"] == pytest.approx([3 + y * 5 / n1, 2 + y * (r29 - 2) / n1])
+    assert res["projection_error"] == pytest.approx(25 / n1**2)
 
 
 def test_pca_plot_flag_accepted(cli):
@@ -102,8 +112,10 @@ def test_cca_json(cli):
     res = data["result"]
     assert list(res)[:6] == ["sxx", "syy", "sxy", "correlations", "u", "v"]
     assert res["sxx"] == [[2, 2], [2, pytest.approx(2.96)]]
-    assert len(res["correlations"]) == 2
-    assert 1 >= res["correlations"][0] >= res["correlations"][1] >= 0
+    # rho^2 are the eigenvalues of S_xx^-1 S_xy S_yy^-1 S_yx for the hand-worked S's of
+    # tests/engine/test_cca.py: (221 +- 17 sqrt(19))/300 -> rho = 0.991802, 0.699759
+    rho = [math.sqrt((221 + sign * 17 * math.sqrt(19)) / 300) for sign in (1, -1)]
+    assert res["correlations"] == pytest.approx(rho)
 
 
 def test_cca_exact(cli):

@@ -31,7 +31,7 @@ from dlcalc.solution import Plot
         ("sigmoid", 0.0, 0.5, 0.25),
         # sigmoid(2) = 1/(1+e^-2) = 1/1.135335 = 0.880797; f' = 0.880797*0.119203 = 0.104994
         ("sigmoid", 2.0, 1 / (1 + math.exp(-2)), math.exp(-2) / (1 + math.exp(-2)) ** 2),
-        # tanh(0.5) = 0.462117; f' = 1 - 0.462117^2 = 0.786448
+        # tanh(0.5) = (e - 1)/(e + 1) = 1.718282/3.718282 = 0.462117; f' = 1 - 0.462117^2 = 0.786448
         ("tanh", 0.5, 0.46211715726000974, 1 - 0.46211715726000974**2),
         ("relu", -3.0, 0.0, 0.0),
         ("relu", 2.5, 2.5, 1.0),
@@ -42,7 +42,7 @@ from dlcalc.solution import Plot
         ("elu", -1.0, math.exp(-1) - 1, math.exp(-1)),
         # softplus(0) = ln 2; f' = sigmoid(0) = 0.5
         ("softplus", 0.0, math.log(2), 0.5),
-        # gelu(1) = 1 * Phi(1) = 0.841345 (standard normal CDF at 1);
+        # gelu(1) = 1 * Phi(1) = 0.841345 (standard normal CDF at 1: (1 + erf(1/sqrt 2))/2);
         # f'(1) = Phi(1) + 1*phi(1) = 0.841345 + 0.241971 = 1.083315
         (
             "gelu",

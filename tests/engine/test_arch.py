@@ -154,7 +154,9 @@ def test_depth_collapses_rows_and_keeps_totals():
         assert sum(r["macs"] for r in sol["layers"]) == full["total_macs"]
     assert "layer3.35.downsample.1" not in {r["name"] for r in full["layers"]}
     assert "layer3.0.downsample.1" in {r["name"] for r in full["layers"]}
-    assert len(arch(name="resnet152")["layers"]) == 7 + 3 + 8 + 36 + 3  # blocks by default
+    # blocks by default: stem conv1, bn1, relu, maxpool + avgpool, flatten, fc (7 rows)
+    # + the 3 + 8 + 36 + 3 bottleneck blocks of layer1..layer4 (He et al. 2016, Table 1)
+    assert len(arch(name="resnet152")["layers"]) == 7 + 3 + 8 + 36 + 3
 
 
 def test_googlenet_shapes_follow_torchvision_comments():

@@ -81,7 +81,13 @@ def test_hand_worked_exact():
     assert sol["sxy_exact"] == [["9/5", "8/5"], ["31/25", "4/5"]]
     exact = [surd_value(s) for s in sol["correlations_exact"]]
     np.testing.assert_allclose(exact, sol["correlations"], rtol=1e-12)
+    # rho^2 = eigenvalues of S_xx^-1 S_xy S_yy^-1 S_yx with the fractions above: the roots of
+    # 600 l^2 - 884 l + 289 = 0, l = (884 +- sqrt(884^2 - 4*600*289))/1200
+    # = (884 +- sqrt(87856))/1200 = (884 +- 68 sqrt(19))/1200 = (221 +- 17 sqrt(19))/300;
+    # rho = sqrt(0.983671) = 0.991802 and sqrt(0.489662) = 0.699759
     assert "sqrt(19)" in sol["correlations_exact"][0]
+    rho = [math.sqrt((221 + s * 17 * math.sqrt(19)) / 300) for s in (1, -1)]
+    np.testing.assert_allclose(exact, rho, rtol=1e-12)
 
 
 def test_regularisation_adds_ridge_and_lowers_correlation():

@@ -89,6 +89,7 @@ def test_optimal_discriminator_by_hand():
     # m = (0.7, 0.3); KL(p_data||m) = 0.5 ln(5/7) + 0.5 ln(5/3) = -0.168236 + 0.255413 = 0.087177
     # KL(p_g||m) = 0.9 ln(9/7) + 0.1 ln(1/3) = 0.226183 - 0.109861 = 0.116322
     # JSD = (0.087177 + 0.116322)/2 = 0.101749; V = -ln 4 + 2 JSD = -1.386294 + 0.203499
+    #   = -1.182796
     sol = gan(p_data=v(0.5, 0.5), p_g=v(0.9, 0.1))
     np.testing.assert_allclose(sol["d_star"], [0.5 / 1.4, 0.5 / 0.6])
     assert sol["jsd"] == pytest.approx(0.101749, abs=1e-6)

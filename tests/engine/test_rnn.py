@@ -228,7 +228,7 @@ def test_lstm_scalar_two_steps():
     # z_o = -1*0.265666 + 1*0.5 + 0      = 0.234334  -> o = 0.558317
     # z_c = 2*0.265666 + 1*0.5 + 0       = 1.031333  -> c~ = tanh(1.031333) = 0.774442
     # c_2 = 0.566029*0.380797 + 0.295844*0.774442 = 0.215542 + 0.229114 = 0.444656
-    # h_2 = 0.558317*tanh(0.444656) = 0.558317*0.417493 = 0.233095
+    # h_2 = 0.558317*tanh(0.444656) = 0.558317*0.417497 = 0.233095
     sol = lstm(x=_v(1, 0.5), weights=_weights())
     assert sol["f"][:, 0] == pytest.approx([0.5, 0.566029], abs=1e-6)
     assert sol["i"][:, 0] == pytest.approx([0.5, 0.295844], abs=1e-6)
@@ -368,6 +368,7 @@ def test_vanishing_slides_examples():
     # Slides: 0.9^1000 ~ 0 and 1.01^1000 ~ 21000 (exactly 20959.16: e^(1000 ln 1.01) = e^9.95033)
     small = vanishing(factor=0.9, steps=1000)
     assert small["regime"] == "vanishing"
+    # 0.9^1000 = 10^(1000 log10 0.9) = 10^-45.757491 = 10^0.242509 * 10^-46 = 1.7479e-46
     assert small["value"] == pytest.approx(1.7479e-46, rel=1e-4)
     assert small["log10_abs"] == pytest.approx(1000 * math.log10(0.9))
     big = vanishing(factor=1.01, steps=1000)
