@@ -63,7 +63,7 @@ def test_out_file_written_whole(cli, tmp_path):
 def test_unreadable_input_exit_2(cli, tmp_path):
     cli.error("batch", str(tmp_path / "missing.jsonl"))
     cli.error("batch", "--to", "xml", input=LINES[0], flag="--to")
-    cli.error("batch", "--op", "nosuchop", input="a\n1\n")
+    cli.error("batch", "--op", "nosuchop", input="a\n1\n", flag="--op")
 
 
 def test_csv_in_csv_out(cli):

@@ -57,7 +57,10 @@ def batch(
     fmt = to.strip().lower()
     if fmt not in ("jsonl", "csv"):
         raise InputError(f"--to: expected jsonl or csv, got {to!r}")
-    op_name = get(op).name if op else None
+    try:
+        op_name = get(op).name if op else None
+    except InputError as exc:
+        raise InputError(f"--op: {exc}") from None
 
     if source == "-":
         stream: Any = io.TextIOWrapper(
