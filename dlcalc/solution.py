@@ -59,7 +59,8 @@ class Table:
 class Plot:
     """Data for a terminal plot (drawn by dlcalc.render.plot with ``--plot``); not in JSON.
 
-    series: (label, xs, ys) triples; kind: "line" or "scatter" for every series.
+    series: (label, xs, ys) or (label, xs, ys, kind) tuples; kind: "line" or "scatter",
+    the plot's own ``kind`` when a series does not say.
     """
 
     __slots__ = ("title", "series", "kind", "xlabel", "ylabel")

@@ -29,6 +29,51 @@ DEFAULT_STEPS = 10
 TABLE_HEAD, TABLE_TAIL = 20, 10  # rows of long trajectory tables
 
 
+def _level_sets(source: Objective, paths: list[tuple[str, Any, Any]], levels: int = 4) -> list:
+    """Dots where f crosses a few levels, on a grid around the paths (a terminal contour).
+
+    Levels are spaced geometrically between the lowest and highest f seen on the paths;
+    a dot marks each sign change of f - level between neighbouring grid points.
+    """
+    xs = np.concatenate([p[1] for p in paths])
+    ys = np.concatenate([p[2] for p in paths])
+    (x0, x1), (y0, y1) = (xs.min(), xs.max()), (ys.min(), ys.max())
+    pad_x, pad_y = 0.15 * (x1 - x0 or 1.0), 0.15 * (y1 - y0 or 1.0)
+    gx = np.linspace(x0 - pad_x, x1 + pad_x, 70)
+    gy = np.linspace(y0 - pad_y, y1 + pad_y, 35)
+    grid = np.full((gy.size, gx.size), np.nan)
+    for i, y in enumerate(gy):
+        for j, x in enumerate(gx):
+            try:
+                grid[i, j] = source.value(np.array([x, y]))
+            except (ComputationError, ArithmeticError, ValueError):
+                continue  # f undefined there: no dot
+    seen = grid[np.isfinite(grid)]
+    if seen.size == 0:
+        return []
+    lo, hi = float(np.min(seen)), float(np.max(seen))
+    if not hi > lo:
+        return []
+    shift = 1.0 - lo  # geometric spacing needs positive values
+    marks = np.geomspace(shift + lo, shift + hi, levels + 2)[1:-1] - shift
+    dots_x: list[float] = []
+    dots_y: list[float] = []
+    with np.errstate(invalid="ignore"):
+        for level in marks:
+            d = grid - level
+            cross_x = (d[:, :-1] * d[:, 1:]) < 0
+            cross_y = (d[:-1, :] * d[1:, :]) < 0
+            rows, cols = np.nonzero(cross_x)
+            dots_x += ((gx[cols] + gx[cols + 1]) / 2).tolist()
+            dots_y += gy[rows].tolist()
+            rows, cols = np.nonzero(cross_y)
+            dots_x += gx[cols].tolist()
+            dots_y += ((gy[rows] + gy[rows + 1]) / 2).tolist()
+    if not dots_x:
+        return []
+    return [("levels of f", dots_x, dots_y, "scatter")]
+
+
 class Objective:
     """A parsed ``--f``: the expression, its symbolic gradient, and compiled evaluators."""
 
@@ -402,7 +447,12 @@ def optim_compare(
     if plot:
         plots.append(Plot(f"f(theta_t) over {n} steps", curves, xlabel="step", ylabel="f"))
         if paths:
-            plots.append(Plot("Paths from theta_0", paths, xlabel=names[0], ylabel=names[1]))
+            series = _level_sets(source, paths) + paths
+            plots.append(
+                Plot(
+                    "Paths from theta_0 on contours of f", series, xlabel=names[0], ylabel=names[1]
+                )
+            )
     table = Table(
         f"After {n} steps ({convention} convention)",
         ["optimizer", "hyper-parameters", "theta_N", "f(theta_N)"],

@@ -21,7 +21,7 @@ def plot_text(plot: Plot, width: int = 78, height: int = 20) -> str:
         plt.xlabel(plot.xlabel)
     if plot.ylabel:
         plt.ylabel(plot.ylabel)
-    draw = plt.scatter if plot.kind == "scatter" else plt.plot
-    for label, xs, ys in plot.series:
+    for label, xs, ys, *kind in plot.series:
+        draw = plt.scatter if (kind[0] if kind else plot.kind) == "scatter" else plt.plot
         draw(list(map(float, xs)), list(map(float, ys)), label=label)
     return _ANSI.sub("", plt.build())  # plain text: the output may be piped

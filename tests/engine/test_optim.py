@@ -390,3 +390,18 @@ def test_examples_run():
         op = ops.get(name)
         sol = ops.run(name, op.example)
         assert op.primary in sol
+
+
+def test_compare_plot_draws_level_sets_of_f():
+    # f = x^2 + y^2: the contour dots lie on (at most 4) circles, so their f values fall
+    # into at most 4 tight clusters; the optimizer paths are drawn on top.
+    from dlcalc.engine.optim import optim_compare
+
+    sol = optim_compare(f="x^2 + y^2", start=np.array([1.0, 1.0]), steps=20, plot=True)
+    series = {s[0]: s for s in sol.plots[-1].series}
+    label, xs, ys, kind = series["levels of f"]
+    assert kind == "scatter" and len(xs) > 20
+    values = np.sort(np.square(xs) + np.square(ys))
+    gaps = np.diff(values) > 0.15 * (values[-1] - values[0])
+    assert 1 <= gaps.sum() + 1 <= 4
+    assert {"sgd", "adam"} <= set(series)
