@@ -113,10 +113,24 @@ class Optimizer:
         )
         return new, g
 
-    def _lecture_momentum(self, th, grad, describe):
+    def _lecture_momentum(self, th, grad, describe, lookahead: bool = False):
+        """v_t = gamma v_{t-1} + eta g_t; theta_t = theta_{t-1} - v_t.
+
+        NAG (``lookahead``) takes g_t at theta_{t-1} - gamma v_{t-1} instead of theta_{t-1}.
+        """
         t, lr, mu = self.t, self.hp["lr"], self.hp["momentum"]
         (v,) = self.zeros("v")
-        g = self.grad(th, grad, describe, f"theta_{t - 1}")
+        if lookahead:
+            point = th - mu * v
+            self.line(
+                "look-ahead",
+                f"ahead_{t} = theta_{t - 1} - gamma v_{t - 1}",
+                f"{self.s(th)} - {fmt(mu)}*{self.s(v)}",
+                point,
+            )
+            g = self.grad(point, grad, describe, f"theta_{t - 1} - gamma v_{t - 1}")
+        else:
+            g = self.grad(th, grad, describe, f"theta_{t - 1}")
         v_new = mu * v + lr * g
         self.line(
             f"v_{t}",
@@ -132,29 +146,7 @@ class Optimizer:
         return new, g
 
     def _lecture_nag(self, th, grad, describe):
-        t, lr, mu = self.t, self.hp["lr"], self.hp["momentum"]
-        (v,) = self.zeros("v")
-        ahead = th - mu * v
-        self.line(
-            "look-ahead",
-            f"ahead_{t} = theta_{t - 1} - gamma v_{t - 1}",
-            f"{self.s(th)} - {fmt(mu)}*{self.s(v)}",
-            ahead,
-        )
-        g = self.grad(ahead, grad, describe, f"theta_{t - 1} - gamma v_{t - 1}")
-        v_new = mu * v + lr * g
-        self.line(
-            f"v_{t}",
-            f"v_{t} = gamma v_{t - 1} + eta g_{t}",
-            f"{fmt(mu)}*{self.s(v)} + {fmt(lr)}*{self.s(g)}",
-            v_new,
-        )
-        new = th - v_new
-        self.theta_line(
-            f"theta_{t} = theta_{t - 1} - v_{t}", f"{self.s(th)} - {self.s(v_new)}", new
-        )
-        self.state["v"] = v_new
-        return new, g
+        return self._lecture_momentum(th, grad, describe, lookahead=True)
 
     def _pytorch_momentum(self, th, grad, describe, nesterov: bool = False):
         t, lr, mu = self.t, self.hp["lr"], self.hp["momentum"]
