@@ -16,9 +16,9 @@ import timeit
 
 import numpy as np
 
-from dlcalc.engine.cnn import conv, pool
-from dlcalc.engine.lstm import lstm
-from dlcalc.engine.norm import bn
+from dlcalc.engine.cnn.conv import conv, pool
+from dlcalc.engine.norm.batchnorm import bn
+from dlcalc.engine.rnn.lstm import lstm
 
 
 def best(fn, number: int = 5, repeat: int = 5) -> float:

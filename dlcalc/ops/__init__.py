@@ -165,7 +165,7 @@ class Param:
 class Op:
     """A registered operation.
 
-    func: ``"dlcalc.engine.cnn:conv_size"``, a keyword-only function returning a Solution.
+    func: ``"dlcalc.engine.cnn.conv:conv_size"``, a keyword-only function returning a Solution.
     result_keys: the documented result keys, the primary answer first (``--check ANSWER``).
     example: arguments of a typical call (used for ``--help``, the README and the tests).
     """

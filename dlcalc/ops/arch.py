@@ -27,7 +27,7 @@ OPS = [
     Op(
         name="arch",
         topic="architectures",
-        func="dlcalc.engine.arch:arch",
+        func="dlcalc.engine.arch.summary:arch",
         summary="Layer-by-layer output shapes, parameters and MACs of a CNN (preset or your own).",
         description=(
             "Presets: " + ", ".join(PRESET_NAMES) + ". alexnet, vgg*, googlenet (no aux heads) "

@@ -12,7 +12,7 @@ OPS = [
     Op(
         name="conv-size",
         topic="cnn",
-        func="dlcalc.engine.conv_size:conv_size",
+        func="dlcalc.engine.cnn.size:conv_size",
         summary="Output size (and params, MACs) of a conv or pooling layer.",
         description=(
             "out = floor((W + 2P - D(K-1) - 1)/S) + 1 per axis; --ceil uses ceil as pooling's "
@@ -36,7 +36,7 @@ OPS = [
     Op(
         name="conv",
         topic="cnn",
-        func="dlcalc.engine.cnn:conv",
+        func="dlcalc.engine.cnn.conv:conv",
         summary="2-D convolution (cross-correlation) of a map with a kernel.",
         description=(
             "out[i,j] = b + sum_{c,u,v} x[c, iS+uD-P, jS+vD-P] * k[c,u,v], as in deep-learning "
@@ -54,7 +54,7 @@ OPS = [
     Op(
         name="pool",
         topic="cnn",
-        func="dlcalc.engine.cnn:pool",
+        func="dlcalc.engine.cnn.conv:pool",
         summary="Max or average pooling of a map.",
         description=(
             "Windows of KxK every S (default S = K); max pads with -inf, avg counts padded "

@@ -35,7 +35,7 @@ OPS = [
     Op(
         name="iou",
         topic="applications",
-        func="dlcalc.engine.detection:iou",
+        func="dlcalc.engine.detection.boxes:iou",
         summary="Intersection over union of two boxes.",
         description=(
             "IoU = |A n B| / |A u B| with continuous coordinates: area = (x2-x1)(y2-y1), no +1; "
@@ -53,7 +53,7 @@ OPS = [
     Op(
         name="nms",
         topic="applications",
-        func="dlcalc.engine.detection:nms",
+        func="dlcalc.engine.detection.boxes:nms",
         summary="Greedy non-maximum suppression (torchvision.ops.nms semantics).",
         description=(
             "Visit boxes by descending score (ties keep input order); keep a box unless it "
@@ -77,7 +77,7 @@ OPS = [
     Op(
         name="roi-pool",
         topic="applications",
-        func="dlcalc.engine.roi:roi_pool",
+        func="dlcalc.engine.detection.roi:roi_pool",
         summary="RoI max pooling (torchvision.ops.roi_pool semantics).",
         description=(
             "The RoI is scaled and rounded to whole cells, x1' = round(x1*scale) ..., its size "
@@ -100,7 +100,7 @@ OPS = [
     Op(
         name="roi-align",
         topic="applications",
-        func="dlcalc.engine.roi:roi_align",
+        func="dlcalc.engine.detection.roi:roi_align",
         summary="RoIAlign: bilinear sampling, no rounding (torchvision.ops.roi_align semantics).",
         description=(
             "x1' = x1*scale - 0.5 (the 0.5 only with --aligned); without --aligned the RoI is at "

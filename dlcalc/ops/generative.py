@@ -6,7 +6,7 @@ OPS = [
     Op(
         name="gan",
         topic="generative",
-        func="dlcalc.engine.generative:gan",
+        func="dlcalc.engine.generative.losses:gan",
         summary="GAN value V(D,G) and losses, or the optimal discriminator D*.",
         description=(
             "With --d-real/--d-fake (D's outputs on real and generated samples): "
@@ -35,7 +35,7 @@ OPS = [
     Op(
         name="vae",
         topic="generative",
-        func="dlcalc.engine.generative:vae",
+        func="dlcalc.engine.generative.losses:vae",
         summary="VAE loss: reconstruction (BCE or MSE, summed) + KL to N(0, I).",
         description=(
             "recon = -sum[x log x_hat + (1-x) log(1-x_hat)] (bce, log clamped to >= -100 like "

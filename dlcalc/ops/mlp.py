@@ -1,7 +1,7 @@
 """Multilayer-network calculators: act, perceptron, forward, backprop, init, dropout, ae
 (CONTRACT section 2, "Multilayer networks")."""
 
-from dlcalc.engine.activation_names import NAMES as ACTIVATIONS
+from dlcalc.engine.mlp.activation_names import NAMES as ACTIVATIONS
 from dlcalc.ops import REQUIRED, Op, Param
 
 _ALPHA = Param(
@@ -35,7 +35,7 @@ OPS = [
     Op(
         name="act",
         topic="mlp",
-        func="dlcalc.engine.activations:act",
+        func="dlcalc.engine.mlp.activations:act",
         summary="Value and derivative of an activation function.",
         description=(
             "sigmoid 1/(1+e^-s), f' = f(1-f); tanh, f' = 1-f^2; relu max(0,s); leaky-relu "
@@ -63,7 +63,7 @@ OPS = [
     Op(
         name="perceptron",
         topic="mlp",
-        func="dlcalc.engine.perceptron:perceptron",
+        func="dlcalc.engine.mlp.perceptron:perceptron",
         summary="Train a perceptron epoch by epoch (w <- w + lr*y*x on mistakes).",
         description=(
             "Augmented x~ = [1, x]; predict +1 if w.x~ >= 0 else -1; on a mistake "
@@ -83,7 +83,7 @@ OPS = [
     Op(
         name="forward",
         topic="mlp",
-        func="dlcalc.engine.mlp:forward",
+        func="dlcalc.engine.mlp.network:forward",
         summary="Forward pass of a one-hidden-layer network.",
         description=(
             "net_j = W1 x + b1, y = f(net_j), net_k = W2 y + b2, z = f_out(net_k), unit by unit."
@@ -95,7 +95,7 @@ OPS = [
     Op(
         name="backprop",
         topic="mlp",
-        func="dlcalc.engine.mlp:backprop",
+        func="dlcalc.engine.mlp.network:backprop",
         summary="One backpropagation step of a one-hidden-layer network (J = 1/2 sum (t-z)^2).",
         description=(
             "delta_k = (t_k - z_k) f'(net_k); delta_j = f'(net_j) sum_k w_kj delta_k; "
@@ -126,7 +126,7 @@ OPS = [
     Op(
         name="init",
         topic="mlp",
-        func="dlcalc.engine.init_dropout:init",
+        func="dlcalc.engine.mlp.init_dropout:init",
         summary="Xavier/He initialisation: uniform bound, variance and std.",
         description=(
             "xavier: bound = gain*sqrt(6/(n_in+n_out)), Var = gain^2*2/(n_in+n_out); "
@@ -159,7 +159,7 @@ OPS = [
     Op(
         name="dropout",
         topic="mlp",
-        func="dlcalc.engine.init_dropout:dropout",
+        func="dlcalc.engine.mlp.init_dropout:dropout",
         summary="Apply dropout to activations (lecture: p keeps; pytorch: p drops, rescaled).",
         description=(
             "lecture: r ~ Bernoulli(p), output = r*y, test-time scale p. pytorch: p drops, "
@@ -191,7 +191,7 @@ OPS = [
     Op(
         name="ae",
         topic="mlp",
-        func="dlcalc.engine.autoencoder:ae",
+        func="dlcalc.engine.mlp.autoencoder:ae",
         summary="Autoencoder forward pass and reconstruction loss (optionally one backprop step).",
         description=(
             "y = f(W1 x + b1), z = f(W2 y + b2); square: ||x - z||^2; cross-entropy: "

@@ -12,7 +12,7 @@ OPS = [
     Op(
         name="bn",
         topic="optimization",
-        func="dlcalc.engine.norm:bn",
+        func="dlcalc.engine.norm.batchnorm:bn",
         summary="Batch normalisation of a mini-batch (training mode, Algorithm 1).",
         description=(
             "Per feature: mu = (1/m) sum x_i, var = (1/m) sum (x_i - mu)^2 (biased), "
@@ -35,7 +35,7 @@ OPS = [
     Op(
         name="bn-infer",
         topic="optimization",
-        func="dlcalc.engine.bn_infer:bn_infer",
+        func="dlcalc.engine.norm.inference:bn_infer",
         summary="Batch normalisation at inference: population statistics (Algorithm 2).",
         description=(
             "E[x] = mean of the batch means; Var[x] = m/(m-1) * mean of the batch variances; "

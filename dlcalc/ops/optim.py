@@ -32,7 +32,7 @@ OPS = [
     Op(
         name="optim",
         topic="optimization",
-        func="dlcalc.engine.optim:optim",
+        func="dlcalc.engine.optim.optimize:optim",
         summary="Run sgd, momentum, nag, adagrad, adadelta, rmsprop or adam step by step.",
         description=(
             "Either --f EXPR --start VEC (the gradient is derived symbolically) or --params VEC "
@@ -73,7 +73,7 @@ OPS = [
     Op(
         name="optim-compare",
         topic="optimization",
-        func="dlcalc.engine.optim:optim_compare",
+        func="dlcalc.engine.optim.optimize:optim_compare",
         summary="Compare optimizers on one objective: f after N steps (paths with --plot).",
         description=(
             "Runs each optimizer (all seven unless --optimizers) for --steps updates from "

@@ -44,7 +44,7 @@ OPS = [
     Op(
         name="return",
         topic="rl",
-        func="dlcalc.engine.rl:discounted_return",
+        func="dlcalc.engine.rl.td:discounted_return",
         summary="Discounted return G_t of a reward sequence, for every t.",
         description="G_t = r_t + gamma r_{t+1} + gamma^2 r_{t+2} + ... = r_t + gamma G_{t+1}.",
         params=(
@@ -57,7 +57,7 @@ OPS = [
     Op(
         name="qlearn",
         topic="rl",
-        func="dlcalc.engine.rl:qlearn",
+        func="dlcalc.engine.rl.td:qlearn",
         summary="Tabular Q-learning updates applied in order, with a table of each update.",
         description=(
             "target = r + gamma max_a' Q(s',a') (just r when done); "
@@ -85,7 +85,7 @@ OPS = [
     Op(
         name="value-iteration",
         topic="rl",
-        func="dlcalc.engine.dp:value_iteration",
+        func="dlcalc.engine.rl.value_iteration:value_iteration",
         summary="Value iteration (Bellman optimality backups): V*, Q*, greedy policy.",
         description=(
             "V_{k+1}(s) = max_a [r(s,a) + gamma sum_s' P(s'|s,a) V_k(s')] from V_0 = 0 until "
@@ -102,7 +102,7 @@ OPS = [
     Op(
         name="policy-eval",
         topic="rl",
-        func="dlcalc.engine.policy_eval:policy_eval",
+        func="dlcalc.engine.rl.policy_eval:policy_eval",
         summary="Evaluate a fixed policy: iterative backups and the exact linear solve.",
         description=(
             "V = r_pi + gamma P_pi V: iteratively from V_0 = 0, and exactly as "
@@ -139,7 +139,7 @@ OPS = [
     Op(
         name="dqn-target",
         topic="rl",
-        func="dlcalc.engine.rl:dqn_target",
+        func="dlcalc.engine.rl.td:dqn_target",
         summary="DQN target r + gamma max_a' Q(s',a') (r if terminal) and squared loss.",
         description=(
             "y = r for a terminal s', else r + gamma max_a' Q(s',a'); with --q-sa the loss "
@@ -160,7 +160,7 @@ OPS = [
     Op(
         name="egreedy",
         topic="rl",
-        func="dlcalc.engine.rl:egreedy",
+        func="dlcalc.engine.rl.td:egreedy",
         summary="Epsilon-greedy action probabilities (ties share the greedy mass).",
         description=(
             "pi(a|s) = eps/|A| + (1 - eps)/n_greedy for each of the n_greedy actions tied for "

@@ -13,7 +13,7 @@ OPS = [
     Op(
         name="rnn",
         topic="rnn",
-        func="dlcalc.engine.rnn:rnn",
+        func="dlcalc.engine.rnn.recurrent:rnn",
         summary="Forward pass of a simple RNN: hidden states and outputs per step.",
         description=(
             "h_t = tanh(W_hh h_{t-1} + W_hx x_t + b_h), y_t = W_yh h_t, h_0 = 0 unless --h0. "
@@ -33,7 +33,7 @@ OPS = [
     Op(
         name="bptt",
         topic="rnn",
-        func="dlcalc.engine.rnn:bptt",
+        func="dlcalc.engine.rnn.recurrent:bptt",
         summary="Back-propagation through time in a scalar RNN: dE/dw_hh step by step.",
         description=(
             "Squared-error loss at the last step, E = 1/2 (y_T - target)^2; "
@@ -75,7 +75,7 @@ OPS = [
     Op(
         name="lstm",
         topic="rnn",
-        func="dlcalc.engine.lstm:lstm",
+        func="dlcalc.engine.rnn.lstm:lstm",
         summary="LSTM forward pass: gates f, i, o, candidate c~, cell c and h per step.",
         description=(
             "f,i,o = sigmoid(W_*h h_{t-1} + W_*x x_t + b_*); c~ = tanh(W_ch h_{t-1} + W_cx x_t "
@@ -116,7 +116,7 @@ OPS = [
     Op(
         name="vanishing",
         topic="rnn",
-        func="dlcalc.engine.rnn:vanishing",
+        func="dlcalc.engine.rnn.recurrent:vanishing",
         summary="F^N: how a repeated gradient factor vanishes or explodes.",
         description=(
             "value = F^N; regime vanishing (|F| < 1), exploding (|F| > 1) or stable (|F| = 1). "

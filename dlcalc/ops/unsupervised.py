@@ -13,7 +13,7 @@ OPS = [
     Op(
         name="pca",
         topic="unsupervised",
-        func="dlcalc.engine.pca:pca",
+        func="dlcalc.engine.unsupervised.pca:pca",
         summary="Principal component analysis: scatter matrix, eigenvalues, projections.",
         description=(
             "z = x - mean (divided by the 1/n standard deviation with --standardize); "
@@ -55,7 +55,7 @@ OPS = [
     Op(
         name="cca",
         topic="unsupervised",
-        func="dlcalc.engine.cca:cca",
+        func="dlcalc.engine.unsupervised.cca:cca",
         summary="Canonical correlation analysis: S_xx, S_yy, S_xy and the canonical pairs.",
         description=(
             "S_xx, S_yy, S_xy with 1/n on centred data (+ reg*I on S_xx and S_yy); SVD of "

@@ -53,7 +53,7 @@ def test_a_numerical_warning_becomes_one_error_line(cli, monkeypatch):
     # through, the CLI still prints one line and exits 2 rather than leaking warning text
     import warnings
 
-    import dlcalc.engine.conv_size as engine
+    import dlcalc.engine.cnn.size as engine
 
     def noisy(**kwargs):
         warnings.warn("overflow encountered in exp", RuntimeWarning, stacklevel=1)

@@ -1,0 +1,1 @@
+"""CNN architectures: layer specs, presets, parameter and MAC counts."""

@@ -1,0 +1,228 @@
+"""``arch``: layer-by-layer output shapes, parameters and MACs of a CNN (pure Python).
+
+The network comes from a preset (:mod:`dlcalc.engine.arch.presets`), the ``--layers``
+mini-language or a ``--spec`` file (:mod:`dlcalc.engine.arch.spec`); the shapes, per-layer
+formulas and counts from :mod:`dlcalc.engine.arch.walk`. Totals are sums over the layers;
+memory figures are at float32 (4 bytes a value), batch 1.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dlcalc.engine.arch.layers import Node
+from dlcalc.engine.arch.spec import parse_text
+from dlcalc.engine.arch.walk import CONTAINERS, Ctx, Rec, shape_text, walk
+from dlcalc.errors import InputError
+from dlcalc.solution import Solution, Step, Table
+
+_BYTES = 4  # float32
+
+
+def _preset_input(
+    given: tuple[int, ...] | None, default: tuple[int, ...], name: str
+) -> tuple[int, ...]:
+    if given is None:
+        return default
+    if len(given) == 2:  # HxW: keep the preset's channels
+        return (default[0], *given)
+    if len(given) != 3:
+        raise InputError(
+            f"--input: {name} takes an image CxHxW (e.g. {shape_text(default)}), "
+            f"got {shape_text(given)}"
+        )
+    return given
+
+
+def _custom_input(
+    given: tuple[int, ...] | None, from_file: tuple[int, ...] | None, flag: str
+) -> tuple[int, ...]:
+    shape = given if given is not None else from_file
+    where = "--input" if given is not None or from_file is None else flag
+    if shape is None:
+        raise InputError(
+            f"--input: a {flag} network needs its input size: CxHxW for images "
+            "(e.g. --input 3x227x227) or F for fully-connected layers (--input 784)"
+        )
+    if len(shape) not in (1, 3):
+        raise InputError(
+            f"{where}: expected CxHxW (e.g. 3x224x224) or a feature count F, "
+            f"got {shape_text(shape)}"
+        )
+    return shape
+
+
+def _auto_names(nodes: list[Node]) -> None:
+    """Unnamed layers of a custom network become conv1, conv2, maxpool1, fc1, ..."""
+    seen: dict[str, int] = {}
+    for node in nodes:
+        seen[node.kind] = seen.get(node.kind, 0) + 1
+        if not node.name:
+            node.name = f"{node.kind}{seen[node.kind]}"
+
+
+def _rows(rec: Rec, depth: int) -> list[Rec]:
+    if not rec.children or rec.depth >= depth:
+        return [rec]
+    return [row for child in rec.children for row in _rows(child, depth)]
+
+
+def _max_depth(rec: Rec) -> int:
+    return max([rec.depth] + [_max_depth(c) for c in rec.children])
+
+
+def _leaf_steps(rec: Rec) -> list[Step]:
+    return rec.steps + [s for c in rec.children for s in _leaf_steps(c)]
+
+
+def _kinds(rec: Rec) -> set[str]:
+    return {rec.kind}.union(*(_kinds(c) for c in rec.children))
+
+
+def _si(n: float) -> str:
+    """61100840 -> 61.10M (for the footer; the working keeps exact integers)."""
+    for div, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if n >= div:
+            return f"{n / div:.2f}{prefix}"
+    return f"{n:g}"
+
+
+def _load(
+    name: str | None, layers: str | None, spec: str | None, input: tuple[int, ...] | None
+) -> tuple[list[Node], tuple[int, ...], Ctx, int, list[str]]:
+    """The network and its input: (nodes, input shape, walk context, default depth, notes)."""
+    given = [
+        f for f, v in (("NAME", name), ("--layers", layers), ("--spec", spec)) if v is not None
+    ]
+    if not given:
+        raise InputError(
+            "--layers: give a preset NAME (alexnet, vgg16, resnet50, ...), "
+            '--layers "conv 96 k11 s4; maxpool k3 s2; ..." or --spec FILE'
+        )
+    if len(given) > 1:
+        raise InputError(
+            f"{given[1]}: give only one of NAME, --layers and --spec (got {' and '.join(given)})"
+        )
+    if name is not None:
+        from dlcalc.engine.arch.presets import PRESETS
+
+        key = name.strip().lower().replace("-", "_")
+        if key not in PRESETS:
+            import difflib
+
+            close = difflib.get_close_matches(key, list(PRESETS), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise InputError(f"NAME: unknown preset {name!r}{hint}; presets: {', '.join(PRESETS)}")
+        preset = PRESETS[key]
+        shape = _preset_input(input, preset.input, key)
+        ctx = Ctx("--input", key, shape, False)
+        return preset.build(), shape, ctx, preset.depth, [f"{key}: {preset.source}"]
+    if layers is not None:
+        nodes, from_file, flag = parse_text(layers, "--layers"), None, "--layers"
+    else:
+        from dlcalc.engine.arch.spec import load_spec
+
+        nodes, from_file = load_spec(spec or "")
+        flag = "--spec"
+    shape = _custom_input(input, from_file, flag)
+    _auto_names(nodes)
+    return nodes, shape, Ctx(flag, "", shape, False), 1, []  # one row per layer written
+
+
+def _table(title: str, rows: list[Rec]) -> Table:
+    cells, cum_p, cum_m = [], 0, 0
+    for r in rows:
+        cum_p, cum_m = cum_p + r.params, cum_m + r.macs
+        cells.append(
+            (r.name, r.desc, shape_text(r.shape), f"{r.params:,}", f"{cum_p:,}", f"{r.macs:,}",
+             f"{cum_m:,}")
+        )  # fmt: skip
+    columns = ("layer", "type", "output", "params", "cum. params", "MACs", "cum. MACs")
+    return Table(title, columns, cells)
+
+
+def _total_steps(recs: list[Rec], params: int, macs: int, acts: int) -> list[Step]:
+    def added(attr: str) -> str:
+        terms = [str(getattr(r, attr)) for r in recs if getattr(r, attr)]
+        return " + ".join(terms) if len(terms) > 1 else ""
+
+    return [
+        Step("Total parameters", "total = sum of the layers' parameters", added("params"), params),
+        Step("Total multiply-accumulates", "total = sum of the layers' MACs", added("macs"), macs),
+        Step("Parameter memory (float32)", "bytes = params*4",
+             f"{params}*4 = {params * _BYTES} bytes", f"{params * _BYTES / 1e6:.2f} MB"),
+        Step("Activation memory (float32, batch 1)", "bytes = (sum of the layer outputs)*4",
+             f"{acts}*4 = {acts * _BYTES} bytes", f"{acts * _BYTES / 1e6:.2f} MB"),
+    ]  # fmt: skip
+
+
+def arch(
+    *,
+    name: str | None = None,
+    layers: str | None = None,
+    spec: str | None = None,
+    input: tuple[int, ...] | None = None,
+    depth: int | None = None,
+    steps: bool = False,
+) -> Solution:
+    """Output shape, parameters and MACs of every layer of a network, and the totals.
+
+    Exactly one source: ``name`` (a preset), ``layers`` (the mini-language of
+    :mod:`dlcalc.engine.arch.spec`) or ``spec`` (a TOML/JSON file path). ``input`` is
+    (C, H, W) or (F,); ``depth`` collapses blocks below that nesting level in the rows;
+    ``steps`` writes each layer's size/params/MACs formulas (always for flat networks).
+    total_params = sum of the layers' params; total_macs likewise.
+    """
+    nodes, shape, ctx, default_depth, notes = _load(name, layers, spec, input)
+    ctx.want_steps = steps or all(n.kind not in CONTAINERS for n in nodes)
+    recs: list[Rec] = []
+    x = shape
+    for node in nodes:
+        ctx.label = node.label or node.name
+        recs.append(walk(node, x, "", 1, ctx))
+        x = recs[-1].shape
+    params = sum(r.params for r in recs)
+    macs = sum(r.macs for r in recs)
+    acts = sum(r.acts for r in recs)
+    show = depth if depth is not None else default_depth
+    rows = [row for r in recs for row in _rows(r, show)]
+    table = _table(f"{ctx.preset or 'network'}: input {shape_text(shape)}", rows)
+    work = [s for r in recs for s in _leaf_steps(r)] + _total_steps(recs, params, macs, acts)
+
+    notes += ctx.notes
+    deepest = max(_max_depth(r) for r in recs)
+    if show < deepest:
+        notes.append(f"rows collapsed to depth {show}; --depth {deepest} lists every layer")
+    if not ctx.want_steps:
+        notes.append("--steps writes each layer's output-size, parameter and MAC formulas")
+    kinds = set().union(*(_kinds(r) for r in recs))
+    macs_note = "MACs count the multiply-accumulates of conv and fc layers"
+    if kinds & {"subsample", "rbf"}:
+        macs_note += " (and one per output of LeNet's trainable subsampling, F_in*F_out for RBF)"
+    notes.append(macs_note + "; BN, pooling, activations and additions are excluded; batch 1")
+    if "bn" in kinds:
+        notes.append(
+            "BatchNorm has 2 parameters per channel (gamma, beta); its running "
+            "mean and variance are buffers, not parameters"
+        )
+    param_mb, act_mb = params * _BYTES / 1e6, acts * _BYTES / 1e6
+    notes.append(
+        f"total: {params:,} params ({_si(params)}) = {param_mb:.2f} MB at float32; "
+        f"{macs:,} MACs ({_si(macs)}); activations {acts:,} values = {act_mb:.2f} MB "
+        "at float32 (forward pass, batch 1)"
+    )
+    layer_dicts = [
+        {"name": r.name, "type": r.kind, "output_shape": list(r.shape), "params": r.params,
+         "macs": r.macs}
+        for r in rows
+    ]  # fmt: skip
+    result: dict[str, Any] = {
+        "total_params": params,
+        "total_macs": macs,
+        "layers": layer_dicts,
+        "input_shape": list(shape),
+        "output_shape": list(x),
+        "param_memory_mb": round(param_mb, 3),
+        "activation_memory_mb": round(act_mb, 3),
+    }
+    return Solution(result=result, steps=work, notes=notes, tables=[table])

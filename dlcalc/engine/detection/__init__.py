@@ -1,0 +1,1 @@
+"""Object detection: IoU, NMS, RoI pooling and RoIAlign."""

@@ -1,0 +1,1 @@
+"""Multilayer networks: activations, perceptron, forward pass and backprop, init, dropout, autoencoder."""

@@ -1,0 +1,1 @@
+"""Optimizers: the slides' and PyTorch's update rules."""

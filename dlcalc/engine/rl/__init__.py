@@ -1,0 +1,1 @@
+"""Reinforcement learning: returns, Q-learning, DQN targets, MDPs, value iteration."""

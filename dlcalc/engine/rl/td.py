@@ -1,0 +1,359 @@
+"""Reinforcement learning from samples: returns, Q-learning, DQN targets, epsilon-greedy.
+
+(Planning on a known MDP, value iteration and policy evaluation, is in dlcalc.engine.rl.value_iteration.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from dlcalc import parse
+from dlcalc.errors import ComputationError, InputError, LimitError
+from dlcalc.solution import Solution, Step, Table, as_exact, fmt
+
+MAX_REWARDS = 100_000
+MAX_TRANSITIONS = 100_000
+_SHOW_TERMS = 12  # terms of sum_k gamma^k r_k written out
+_SHOW_STEPS = 10  # recursion steps / updates written out as steps
+_TABLE_ROWS = 200
+
+
+def _check_finite(x: Any, what: str) -> None:
+    if not np.isfinite(x).all():
+        raise ComputationError(f"{what}: the values overflowed")
+
+
+def discounted_return(*, rewards: np.ndarray, gamma: float) -> Solution:
+    """G_t = sum_{k>=t} gamma^(k-t) r_k = r_t + gamma G_{t+1} (G_T = 0) for every t.
+
+    rewards: (T,) r_0 .. r_{T-1}. Result: value = G_0, returns (T,).
+    """
+    n = rewards.shape[0]
+    if n > MAX_REWARDS:
+        raise LimitError(f"--rewards: {n:,} rewards; the limit is {MAX_REWARDS:,}")
+    g = np.zeros(n)
+    acc = 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(n - 1, -1, -1):
+            acc = float(rewards[t]) + gamma * acc
+            g[t] = acc
+    _check_finite(g, "return")
+    returns = as_exact(g)
+    value = returns[0].item()
+
+    def term(k: int) -> str:
+        r = fmt(float(rewards[k]))
+        if k == 0:
+            return r
+        return f"{fmt(gamma)}*{r}" if k == 1 else f"{fmt(gamma)}^{k}*{r}"
+
+    shown = " + ".join(term(k) for k in range(min(n, _SHOW_TERMS)))
+    if n > _SHOW_TERMS:
+        shown += f" + ... ({n} terms)"
+    steps = [Step("Return from t = 0", "G_0 = r_0 + gamma r_1 + gamma^2 r_2 + ...", shown, value)]
+    for t in range(n - 1, max(n - 1 - _SHOW_STEPS, -1), -1):
+        nxt = "0" if t == n - 1 else fmt(float(g[t + 1]))
+        steps.append(
+            Step(
+                f"G_{t}",
+                f"G_{t} = r_{t} + gamma G_{t + 1}",
+                f"{fmt(float(rewards[t]))} + {fmt(gamma)}*{nxt}",
+                returns[t].item(),
+            )
+        )
+    rows = [(t, float(rewards[t]), float(g[t])) for t in range(min(n, _TABLE_ROWS))]
+    notes = [] if n <= _TABLE_ROWS else [f"the table lists the first {_TABLE_ROWS} steps"]
+    return Solution(
+        result={"value": value, "returns": returns},
+        steps=steps,
+        notes=notes,
+        tables=[
+            Table(
+                "Returns (computed backwards: G_t = r_t + gamma G_{t+1})", ("t", "r_t", "G_t"), rows
+            )
+        ],
+    )
+
+
+_DONE_WORDS = {
+    "1": True,
+    "0": False,
+    "true": True,
+    "false": False,
+    "t": True,
+    "f": False,
+    "done": True,
+    "terminal": True,
+    "yes": True,
+    "no": False,
+}
+
+
+def _transition_items(transitions: Any) -> list[list[Any]]:
+    """``"s,a,r,s2[,done]; ..."`` or a list of lists / dicts -> list of 4- or 5-item lists."""
+    if isinstance(transitions, str):
+        text = transitions.strip()
+        if text.startswith("["):
+            transitions = parse.parse_json(text, "transitions")
+        else:
+            rows = [r for r in text.replace("\n", ";").split(";") if r.strip()]
+            return [r.replace(",", " ").split() for r in rows]
+    if not isinstance(transitions, list | tuple):
+        raise InputError('--transitions: expected "s,a,r,s2[,done]; ..." or a list of transitions')
+    items = []
+    for i, tr in enumerate(transitions, start=1):
+        if isinstance(tr, Mapping):
+            try:
+                row = [tr["s"], tr["a"], tr["r"], tr.get("s_next", tr.get("s2"))]
+            except KeyError as exc:
+                raise InputError(f"--transitions: transition {i} has no {exc.args[0]!r}") from None
+            row.append(tr.get("done", False))
+            items.append(row)
+        elif isinstance(tr, list | tuple):
+            items.append(list(tr))
+        else:
+            raise InputError(f"--transitions: transition {i}: expected s,a,r,s2[,done]")
+    return items
+
+
+def _parse_transitions(transitions: Any, n_states: int, n_actions: int) -> list[tuple]:
+    items = _transition_items(transitions)
+    if not items:
+        raise InputError('--transitions: no transitions; expected "s,a,r,s2[,done]; ..."')
+    if len(items) > MAX_TRANSITIONS:
+        raise LimitError(
+            f"--transitions: {len(items):,} transitions; the limit is {MAX_TRANSITIONS:,}"
+        )
+    out = []
+    for i, item in enumerate(items, start=1):
+        where = f"--transitions: transition {i}"
+        if len(item) not in (4, 5) or (len(item) == 4 and item[3] is None):
+            raise InputError(f"{where}: expected s,a,r,s2[,done], got {len(item)} values")
+        done = False
+        if len(item) == 5:
+            raw = item[4]
+            if isinstance(raw, bool):
+                done = raw
+            elif str(raw).strip().lower() in _DONE_WORDS:
+                done = _DONE_WORDS[str(raw).strip().lower()]
+            elif isinstance(raw, int | float) and raw in (0, 1):
+                done = bool(raw)
+            else:
+                raise InputError(f"{where}: done must be 0/1 or true/false, got {raw!r}")
+        s = _index(item[0], n_states, where, "state s")
+        a = _index(item[1], n_actions, where, "action a")
+        try:
+            r = parse.parse_float(item[2], "transitions")
+        except InputError:
+            raise InputError(f"{where}: reward r must be a number, got {item[2]!r}") from None
+        s2 = _index(item[3], n_states, where, "next state s2")
+        out.append((s, a, r, s2, done))
+    return out
+
+
+def _index(raw: Any, n: int, where: str, what: str) -> int:
+    try:
+        k = parse.parse_int(raw, "transitions")
+    except InputError:
+        raise InputError(f"{where}: {what} must be a whole number, got {raw!r}") from None
+    if not 0 <= k < n:
+        raise InputError(f"{where}: {what} = {k} out of range (0..{n - 1})")
+    return k
+
+
+def qlearn(
+    *,
+    transitions: Any,
+    alpha: float,
+    gamma: float,
+    q: np.ndarray | None = None,
+    states: int | None = None,
+    actions: int | None = None,
+) -> Solution:
+    """Tabular Q-learning updates applied in order.
+
+    target = r + gamma max_a' Q(s', a') (just r when done);
+    Q(s, a) <- Q(s, a) + alpha (target - Q(s, a)).
+    q: initial S x A table (or zeros of --states x --actions). Result: q, updates.
+    """
+    if q is None:
+        if states is None or actions is None:
+            raise InputError("--q: give the initial Q table, or --states and --actions for zeros")
+        table = np.zeros((states, actions))
+    else:
+        if states is not None and q.shape[0] != states:
+            raise InputError(f"--q: has {q.shape[0]} rows but --states is {states}")
+        if actions is not None and q.shape[1] != actions:
+            raise InputError(f"--q: has {q.shape[1]} columns but --actions is {actions}")
+        table = q.astype(np.float64, copy=True)
+    n_s, n_a = table.shape
+    updates, steps, rows = [], [], []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for i, (s, a, r, s2, done) in enumerate(_parse_transitions(transitions, n_s, n_a), 1):
+            best = float(table[s2].max())
+            target = r if done else r + gamma * best
+            q_old = float(table[s, a])
+            td = target - q_old
+            q_new = q_old + alpha * td
+            if not all(np.isfinite([target, td, q_new])):
+                raise ComputationError(f"--transitions: transition {i}: the values overflowed")
+            table[s, a] = q_new
+            updates.append(
+                {
+                    "s": s,
+                    "a": a,
+                    "r": r,
+                    "s_next": s2,
+                    "target": target,
+                    "td_error": td,
+                    "q_old": q_old,
+                    "q_new": q_new,
+                }
+            )
+            rows.append((i, s, a, r, s2, "yes" if done else "", target, td, q_old, q_new))
+            if i <= _SHOW_STEPS:
+                row = ", ".join(fmt(float(x)) for x in table[s2]) if not done else ""
+                tgt = (
+                    f"{fmt(r)} (done)"
+                    if done
+                    else f"{fmt(r)} + {fmt(gamma)}*max({row}) = {fmt(target)}"
+                )
+                steps.append(
+                    Step(
+                        f"Update {i}: Q({s},{a}) from (s={s}, a={a}, r={fmt(r)}, s'={s2})",
+                        "Q(s,a) <- Q(s,a) + alpha [r + gamma max_a' Q(s',a') - Q(s,a)]",
+                        f"target = {tgt}; Q = {fmt(q_old)} + {fmt(alpha)}*({fmt(target)} - "
+                        f"{fmt(q_old)})",
+                        q_new,
+                    )
+                )
+    steps.append(Step("Final Q table", "Q(s,a), rows s, columns a", "", table))
+    notes = []
+    if len(updates) > _SHOW_STEPS:
+        notes.append(f"the first {_SHOW_STEPS} updates are written out; the table lists all")
+    cols = ("t", "s", "a", "r", "s'", "done", "target", "TD error", "Q old", "Q new")
+    return Solution(
+        result={"q": table, "updates": updates},
+        steps=steps,
+        notes=notes,
+        tables=[Table("Q-learning updates", cols, rows[:_TABLE_ROWS])],
+    )
+
+
+def dqn_target(
+    *,
+    r: float,
+    gamma: float,
+    q_next: np.ndarray | None = None,
+    terminal: bool = False,
+    q_sa: float | None = None,
+    q_next_online: np.ndarray | None = None,
+) -> Solution:
+    """DQN target y = r (terminal) or r + gamma max_a' Q(s', a'); loss = (y - Q(s, a))^2.
+
+    q_next: (A,) target-network Q(s', .). With q_next_online (Double DQN) the action is
+    argmax of the online network's Q(s', .) and its value is read from q_next.
+    """
+    steps = []
+    notes = []
+    if terminal:
+        target = r
+        steps.append(Step("Target (terminal s')", "y = r", fmt(r), target))
+        if q_next is not None:
+            notes.append("s' is terminal: --q-next is not used")
+    else:
+        if q_next is None:
+            raise InputError("--q-next: required unless --terminal (Q(s', a') for each a')")
+        values = ", ".join(fmt(float(x)) for x in q_next)
+        if q_next_online is not None:
+            if q_next_online.shape != q_next.shape:
+                raise InputError(
+                    f"--q-next-online: expected {q_next.shape[0]} values like --q-next, "
+                    f"got {q_next_online.shape[0]}"
+                )
+            a_star = int(q_next_online.argmax())
+            best = float(q_next[a_star])
+            steps.append(
+                Step(
+                    "Double DQN action",
+                    "a* = argmax_a' Q_online(s', a')",
+                    "argmax(" + ", ".join(fmt(float(x)) for x in q_next_online) + ")",
+                    a_star,
+                )
+            )
+            steps.append(
+                Step(
+                    "Target",
+                    "y = r + gamma Q_target(s', a*)",
+                    f"{fmt(r)} + {fmt(gamma)}*{fmt(best)}",
+                    r + gamma * best,
+                )
+            )
+        else:
+            best = float(q_next.max())
+            steps.append(
+                Step(
+                    "Target",
+                    "y = r + gamma max_a' Q(s', a')",
+                    f"{fmt(r)} + {fmt(gamma)}*max({values})",
+                    r + gamma * best,
+                )
+            )
+        target = r + gamma * best
+    result: dict[str, Any] = {"target": target}
+    if q_sa is not None:
+        td = target - q_sa
+        loss = td * td
+        result.update({"loss": loss, "td_error": td})
+        steps.append(Step("TD error", "delta = y - Q(s,a)", f"{fmt(target)} - {fmt(q_sa)}", td))
+        steps.append(Step("Squared loss", "l = (y - Q(s,a))^2", f"({fmt(td)})^2", loss))
+    if not all(np.isfinite(list(result.values()))):
+        raise ComputationError("dqn-target: the values overflowed")
+    return Solution(result=result, steps=steps, notes=notes)
+
+
+def egreedy(*, q: np.ndarray, epsilon: float) -> Solution:
+    """epsilon-greedy probabilities: eps/|A| + (1 - eps)/n_greedy for each greedy action.
+
+    Greedy actions are the ties for max_a Q(s, a) (within 1e-12 relative), sharing the
+    greedy mass. q: (A,) for one state or S x A (one row of probabilities per state).
+    """
+    if q.ndim not in (1, 2):
+        raise InputError(f"--q: expected a vector Q(s,.) or an S x A matrix, got {q.ndim}-D")
+    table = q[None] if q.ndim == 1 else q
+    n_a = table.shape[1]
+    best = table.max(axis=1, keepdims=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        greedy_mask = np.abs(table - best) <= 1e-12 * np.maximum(1.0, np.abs(best))
+    n_greedy = greedy_mask.sum(axis=1, keepdims=True)
+    probs = epsilon / n_a + np.where(greedy_mask, (1.0 - epsilon) / n_greedy, 0.0)
+    greedy = [np.flatnonzero(row).tolist() for row in greedy_mask]
+    steps = []
+    for i in range(min(table.shape[0], _SHOW_STEPS)):
+        who = "" if q.ndim == 1 else f" in state {i}"
+        g = greedy[i]
+        steps.append(
+            Step(
+                f"Greedy actions{who}",
+                "argmax_a Q(s,a)",
+                "argmax(" + ", ".join(fmt(float(x)) for x in table[i]) + ")",
+                g,
+            )
+        )
+        steps.append(
+            Step(
+                f"Probabilities{who}",
+                "pi(a|s) = eps/|A| + (1 - eps)/n_greedy if a is greedy, else eps/|A|",
+                f"greedy: {fmt(epsilon)}/{n_a} + (1 - {fmt(epsilon)})/{len(g)} = "
+                f"{fmt(float(probs[i, g[0]]))}"
+                + (f"; other: {fmt(epsilon)}/{n_a} = {fmt(epsilon / n_a)}" if len(g) < n_a else ""),
+                probs[i],
+            )
+        )
+    out = probs[0] if q.ndim == 1 else probs
+    return Solution(
+        result={"probs": out, "greedy": greedy[0] if q.ndim == 1 else greedy}, steps=steps
+    )

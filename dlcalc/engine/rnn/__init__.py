@@ -1,0 +1,1 @@
+"""Recurrent networks: RNN, BPTT, LSTM, vanishing/exploding gradients."""
