@@ -78,7 +78,7 @@ class Objective:
     """A parsed ``--f``: the expression, its symbolic gradient, and compiled evaluators."""
 
     def __init__(self, text: str, variables: str | None) -> None:
-        from dlcalc import expr as ex
+        from dlcalc.parse import expr as ex
 
         order = None
         if variables is not None:
