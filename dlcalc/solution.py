@@ -17,13 +17,41 @@ from dlcalc.errors import ComputationError
 class Step:
     """One line of working: the formula, the formula with numbers, and the value.
 
+    ``name`` is the step's stable address (``net_k``, ``delta_j``, ``m_hat``): what
+    ``--check name=...`` and a replay's overrides refer to. Steps built by the engine's
+    toolkit (``dlcalc.engine._working``) render their text lazily from one expression.
     (Plain classes here and below: dataclass definitions cost start-up time.)
     """
 
-    __slots__ = ("title", "formula", "substituted", "value")
+    __slots__ = ("name", "title", "_formula", "_substituted", "value")
 
-    def __init__(self, title: str, formula: str, substituted: str = "", value: Any = "") -> None:
-        self.title, self.formula, self.substituted, self.value = title, formula, substituted, value
+    def __init__(
+        self, title: str, formula: str, substituted: str = "", value: Any = "", name: str = ""
+    ) -> None:
+        self.title, self._formula, self._substituted, self.value = (
+            title,
+            formula,
+            substituted,
+            value,
+        )
+        self.name = name
+
+    @property
+    def formula(self) -> str:
+        return self._formula
+
+    @property
+    def substituted(self) -> str:
+        return self._substituted
+
+    @property
+    def latex_formula(self) -> str:
+        """The formula as TeX math (text steps: set as upright text)."""
+        return _tex_text(self.formula)
+
+    @property
+    def latex_substituted(self) -> str:
+        return _tex_text(self.substituted)
 
     def __repr__(self) -> str:
         return f"Step({self.title!r}, {self.formula!r}, {self.substituted!r}, {self.value!r})"
@@ -35,12 +63,23 @@ class Step:
 
     def to_dict(self) -> dict[str, Any]:
         value = self.value if isinstance(self.value, str) else jsonable(self.value, "step")
-        return {
+        out = {
             "title": self.title,
             "formula": self.formula,
             "substituted": self.substituted,
             "value": value,
         }
+        if self.name:
+            out["name"] = self.name
+        return out
+
+
+def _tex_text(text: str) -> str:
+    if not text:
+        return ""
+    escaped = "".join("\\" + c if c in "#$%&_{}" else c for c in text)
+    escaped = escaped.replace("^", r"\^{}").replace("~", r"\~{}")
+    return r"\text{" + escaped + "}"
 
 
 class Table:
@@ -86,7 +125,20 @@ class Solution(Mapping):
     ``command`` and ``inputs`` (the parsed arguments) are filled in by the registry.
     """
 
-    __slots__ = ("result", "steps", "notes", "tables", "plots", "command", "inputs", "primary")
+    __slots__ = (
+        "result",
+        "steps",
+        "notes",
+        "tables",
+        "plots",
+        "command",
+        "inputs",
+        "primary",
+        "slips",
+        "op",
+        "rerun",
+        "marker",
+    )
 
     def __init__(
         self,
@@ -107,6 +159,31 @@ class Solution(Mapping):
         self.plots = plots if plots is not None else []
         self.command = command
         self.inputs = inputs if inputs is not None else {}
+        self.slips: tuple[str, ...] = ()  # variant rules the engine consulted (misconceptions)
+        self.op: Any = None  # the registry's Op, set by dlcalc.ops.run
+        self.rerun: Any = None  # rerun(overrides=None, rule=None) -> Solution, set by ops.run
+        self.marker: Any = None  # the one marker (dlcalc.check), set by ops.run
+
+    def step(self, name: str) -> Step:
+        """The step called ``name`` (KeyError if there is none)."""
+        for s in self.steps:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def replay(self, overrides: Mapping[str, Any] | None = None, rule: str | None = None):
+        """The same computation with some named steps given (a student's own values:
+        everything downstream is recomputed from them) and/or under a variant rule."""
+        if self.rerun is None:
+            raise TypeError("this Solution was not made by dlcalc.ops.run; it cannot be replayed")
+        return self.rerun(overrides=overrides, rule=rule)
+
+    def check(self, *answers: Any, **keyed: Any) -> dict[str, Any]:
+        """Mark hand-worked answers as an examiner would (CONTRACT section 5): the ``check``
+        object, a plain JSON-serialisable dict."""
+        if self.marker is None:
+            raise TypeError("this Solution was not made by dlcalc.ops.run; it cannot be checked")
+        return self.marker(self, answers, keyed)
 
     def __getitem__(self, key: str) -> Any:
         return self.result[key]

@@ -166,7 +166,9 @@ class Op:
     """A registered operation.
 
     func: ``"dlcalc.engine.cnn.conv:conv_size"``, a keyword-only function returning a Solution.
-    result_keys: the documented result keys, the primary answer first (``--check ANSWER``).
+    result_keys: the documented result keys.
+    answers: the answer keys, what a student writes as the final answer of this
+    calculation (a bare ``--check ANSWER`` marks these; default: the first result key).
     example: arguments of a typical call (used for ``--help``, the README and the tests).
     """
 
@@ -179,6 +181,7 @@ class Op:
         "result_keys",
         "example",
         "description",
+        "answers",
     )
 
     def __init__(
@@ -191,6 +194,7 @@ class Op:
         result_keys: tuple[str, ...],
         example: Mapping[str, Any] | None = None,
         description: str = "",
+        answers: tuple[str, ...] = (),
     ) -> None:
         if topic not in TOPICS:
             raise ValueError(f"{name}: unknown topic {topic!r}")
@@ -198,13 +202,17 @@ class Op:
         self.params, self.result_keys = tuple(params), tuple(result_keys)
         self.example = dict(example or {})
         self.description = description
+        self.answers = tuple(answers) or self.result_keys[:1]
+        unknown = [k for k in self.answers if k not in self.result_keys]
+        if unknown:
+            raise ValueError(f"{name}: answer keys {unknown} are not result keys")
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
 
     @property
     def primary(self) -> str:
-        return self.result_keys[0]
+        return self.answers[0]
 
     @property
     def api_name(self) -> str:
@@ -322,18 +330,40 @@ def get(name: str) -> Op:
 
 
 def run(name: str, args: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Any:
-    """Parse ``args``, run the engine, return its Solution with command and inputs set."""
+    """Parse ``args``, run the engine, return its Solution with command and inputs set.
+
+    The Solution can be replayed (``solution.replay(overrides, rule)``: the same bound
+    arguments under ``dlcalc.engine._working.replaying``) and checked
+    (``solution.check(...)``, the marker of ``dlcalc.check``).
+    """
     op = get(name)
     merged = dict(args or {}, **kwargs)
     bound = op.bind(merged)
-    solution = op.load()(**bound)
-    solution.command = op.name
-    solution.inputs = {
+    func = op.load()
+    inputs = {
         k: _echo(merged.get(k, merged.get(k.replace("_", "-"))), v)
         for k, v in bound.items()
         if v is not None and not _empty_list(v)
     }
-    return solution
+
+    def finish(solution: Any) -> Any:
+        solution.command, solution.inputs, solution.op = op.name, inputs, op
+        solution.rerun, solution.marker = rerun, _mark
+        return solution
+
+    def rerun(overrides: Mapping[str, Any] | None = None, rule: str | None = None) -> Any:
+        from dlcalc.engine._working import replaying
+
+        with replaying(overrides, rule):
+            return finish(func(**bound))
+
+    return finish(func(**bound))
+
+
+def _mark(solution: Any, answers: tuple[Any, ...], keyed: Mapping[str, Any]) -> Any:
+    from dlcalc.check import mark
+
+    return mark(solution, answers, keyed)
 
 
 ECHO_MAX_ELEMENTS = 10_000

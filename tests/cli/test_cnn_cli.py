@@ -11,7 +11,8 @@ def test_conv_size_json_shape(cli):
     assert data["command"] == "conv-size"
     assert data["result"] == {"out_h": 55, "out_w": 55, "exact": True}
     for step in data["steps"]:
-        assert set(step) == {"title", "formula", "substituted", "value"}
+        assert set(step) - {"name"} == {"title", "formula", "substituted", "value"}
+    assert [s["name"] for s in data["steps"]] == ["out_w"]
 
 
 def test_pool_json_slides_example(cli):
@@ -28,7 +29,9 @@ def test_conv_json_integers_stay_integers(cli):
 def test_plain_working_shows_formula_substitution_value(cli):
     res = cli("conv-size", "--input", "227", "--kernel", "11", "--stride", "4")
     assert res.exit_code == 0
-    assert "floor((227 + 2*0 - 1*(11-1) - 1)/4) + 1" in res.stdout
+    # the slides' form W2 = (W1 + 2P - K)/S + 1 when the dilation is 1
+    assert "W2 = floor((W + 2*P - K)/S) + 1" in res.stdout
+    assert "floor((227 + 2*0 - 11)/4) + 1" in res.stdout
     assert "\x1b[" not in res.stdout  # piped: no ANSI codes
 
 

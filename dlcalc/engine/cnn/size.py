@@ -5,8 +5,9 @@ Kept apart from the layers so scalar commands (and ``arch``) start fast.
 
 from __future__ import annotations
 
+from dlcalc.engine._working import Sym, Working, ceil, floor
 from dlcalc.errors import InputError
-from dlcalc.solution import Solution, Step
+from dlcalc.solution import Solution
 
 
 def out_size(
@@ -41,18 +42,25 @@ def transposed_out_size(n: int, k: int, s: int = 1, p: int = 0, d: int = 1, op: 
     return (n - 1) * s - 2 * p + d * (k - 1) + op + 1
 
 
-def _axis_step(
-    axis: str, sym: str, n: int, k: int, s: int, p: int, d: int, ceil: bool
-) -> tuple[Step, int, bool]:
-    out, exact = out_size(n, k, s, p, d, ceil=ceil, axis=axis)
-    rnd = "ceil" if ceil else "floor"
-    num = n + 2 * p - d * (k - 1) - 1
-    formula = f"{sym}2 = {rnd}(({sym} + 2P - D(K-1) - 1)/S) + 1"
-    subst = f"{rnd}(({n} + 2*{p} - {d}*({k}-1) - 1)/{s}) + 1 = {rnd}({num}/{s}) + 1"
-    if ceil and (-(-num // s)) * s >= n + p:
-        subst += f"; last window starts in the padding ({(out) * s} >= {n}+{p}), dropped"
+def _axis_step(w: Working, name: str, axis: str, sym: str, n, k, s, p, d, ceil_: bool) -> Sym:
+    """One axis: the slides' W2 = floor((W1 + 2P - K)/S) + 1 (dilated: D(K-1) + 1 for K)."""
+    out, _ = out_size(n, k, s, p, d, ceil=ceil_, axis=axis)
+    W, K, S, P, D = (w.given(x, v) for x, v in ((sym, n), ("K", k), ("S", s), ("P", p), ("D", d)))
+    padded = W + P if w.slip("pad-one-side") else W + 2 * P
+    span = D * (K - 1) + 1 if d > 1 and not w.slip("dilation-ignored") else K
+    num = padded - span
+    ratio = num if w.slip("no-stride") else num / S
+    rounded = ceil(ratio) if ceil_ or w.slip("ceil-not-floor") else floor(ratio)
     title = f"Output {axis}" if axis else "Output size"
-    return Step(title, formula, subst, out), out, exact
+    dropped = ceil_ and (-(-(n + 2 * p - d * (k - 1) - 1) // s)) * s >= n + p
+    if dropped:  # ceil(...) + 1 - 1: PyTorch drops a last window that starts in the padding
+        title += " (ceil mode: the last window would start in the padding and is dropped)"
+        expr = rounded - 1 if w.slip("no-plus-one") else rounded
+    else:
+        expr = rounded if w.slip("no-plus-one") else rounded + 1
+    got = w.step(name, expr, title=title, sym=f"{sym}2")
+    assert w.overrides is not None or w.rule is not None or got.value == out
+    return got
 
 
 def conv_size(
@@ -73,48 +81,56 @@ def conv_size(
 
     Sizes are (H, W) pairs. params = (Kh*Kw*C + 1)*N (no +1 without bias);
     macs = out_h*out_w*N*Kh*Kw*C (transposed: in_h*in_w*N*Kh*Kw*C).
+    Named steps: out_h, out_w (one step ``out_w`` when both axes agree), params, macs.
     """
-    (h, w), (kh, kw), (sh, sw), (ph, pw), (dh, dw) = input, kernel, stride, pad, dilation
-    steps: list[Step] = []
+    (h, w_), (kh, kw), (sh, sw), (ph, pw), (dh, dw) = input, kernel, stride, pad, dilation
+    w = Working()
     notes: list[str] = []
+    if (in_channels is None) != (out_channels is None):
+        missing = "--out-channels" if out_channels is None else "--in-channels"
+        raise InputError(
+            f"{missing}: needed together with the other channel count for params and MACs"
+        )
     if transposed:
         oph, opw = output_padding
-        for name, opv, sv, dv in (("height", oph, sh, dh), ("width", opw, sw, dw)):
+        for axis, opv, sv, dv in (("height", oph, sh, dh), ("width", opw, sw, dw)):
             if opv >= max(sv, dv):
                 raise InputError(
                     f"--output-padding: must be smaller than the stride or the dilation "
-                    f"(max({sv}, {dv}) = {max(sv, dv)}) along the {name}, got {opv}"
+                    f"(max({sv}, {dv}) = {max(sv, dv)}) along the {axis}, got {opv}"
                 )
-        out_h = transposed_out_size(h, kh, sh, ph, dh, oph)
-        out_w = transposed_out_size(w, kw, sw, pw, dw, opw)
-        if out_h < 1 or out_w < 1:
+        if (
+            transposed_out_size(h, kh, sh, ph, dh, oph) < 1
+            or transposed_out_size(w_, kw, sw, pw, dw, opw) < 1
+        ):
+            out_h = transposed_out_size(h, kh, sh, ph, dh, oph)
+            out_w = transposed_out_size(w_, kw, sw, pw, dw, opw)
             raise InputError(f"--pad: padding {ph}x{pw} leaves no output ({out_h}x{out_w})")
         axes = [
-            ("height", "H", h, kh, sh, ph, dh, oph, out_h),
-            ("width", "W", w, kw, sw, pw, dw, opw, out_w),
+            ("out_h", "height", "H", h, kh, sh, ph, dh, oph),
+            ("out_w", "width", "W", w_, kw, sw, pw, dw, opw),
         ]
-        if (h, kh, sh, ph, dh, oph) == (w, kw, sw, pw, dw, opw):
-            axes = [("size", "W", w, kw, sw, pw, dw, opw, out_w)]
-        for axis, sym, n, k, s, p, d, opv, out in axes:
-            steps.append(
-                Step(
-                    f"Transposed output {axis}",
-                    f"{sym}2 = ({sym}-1)S - 2P + D(K-1) + output_padding + 1",
-                    f"({n}-1)*{s} - 2*{p} + {d}*({k}-1) + {opv} + 1",
-                    out,
-                )
+        if (h, kh, sh, ph, dh, oph) == (w_, kw, sw, pw, dw, opw):
+            axes = [("out_w", "size", "W", w_, kw, sw, pw, dw, opw)]
+        outs = []
+        for name, axis, sym, n, k, s, p, d, opv in axes:
+            W, K, S, P, D = (
+                w.given(x, v) for x, v in ((sym, n), ("K", k), ("S", s), ("P", p), ("D", d))
             )
+            OP = w.given("output_padding", opv)
+            expr = (W - 1) * S - 2 * P + D * (K - 1) + OP + 1
+            outs.append(w.step(name, expr, title=f"Transposed output {axis}", sym=f"{sym}2"))
+        oh, ow = (outs[0], outs[-1])
         exact = True
     else:
-        if (h, kh, sh, ph, dh) == (w, kw, sw, pw, dw):
-            step, out_w, exact = _axis_step("", "W", w, kw, sw, pw, dw, ceil)
-            steps.append(step)
-            out_h = out_w
+        if (h, kh, sh, ph, dh) == (w_, kw, sw, pw, dw):
+            ow = _axis_step(w, "out_w", "", "W", w_, kw, sw, pw, dw, ceil)
+            oh = Sym("out_w", ow.value, "H2")  # the same step, written H2 where it is the height
+            exact = out_size(w_, kw, sw, pw, dw, ceil=ceil)[1]
         else:
-            step_h, out_h, exact_h = _axis_step("height", "H", h, kh, sh, ph, dh, ceil)
-            step_w, out_w, exact_w = _axis_step("width", "W", w, kw, sw, pw, dw, ceil)
-            steps += [step_h, step_w]
-            exact = exact_h and exact_w
+            oh = _axis_step(w, "out_h", "height", "H", h, kh, sh, ph, dh, ceil)
+            ow = _axis_step(w, "out_w", "width", "W", w_, kw, sw, pw, dw, ceil)
+            exact = out_size(h, kh, sh, ph, dh)[1] and out_size(w_, kw, sw, pw, dw)[1]
         if not exact:
             notes.append(
                 "the windows do not tile the padded input exactly: "
@@ -124,44 +140,30 @@ def conv_size(
                     else "the last rows/columns are never covered"
                 )
             )
-    result: dict[str, object] = {"out_h": out_h, "out_w": out_w, "exact": exact}
-    if (in_channels is None) != (out_channels is None):
-        missing = "--out-channels" if out_channels is None else "--in-channels"
-        raise InputError(
-            f"{missing}: needed together with the other channel count for params and MACs"
-        )
+    result: dict[str, object] = {"out_h": oh.value, "out_w": ow.value, "exact": exact}
     if in_channels is not None and out_channels is not None:
-        c, n = in_channels, out_channels
-        bias = 0 if no_bias else 1
-        params = (kh * kw * c + bias) * n
-        steps.append(
-            Step(
-                "Parameters",
-                "params = (Kh*Kw*C + 1)*N" if bias else "params = Kh*Kw*C*N",
-                f"({kh}*{kw}*{c} + 1)*{n}" if bias else f"{kh}*{kw}*{c}*{n}",
-                params,
-            )
-        )
-        if transposed:
-            macs = h * w * n * kh * kw * c
-            steps.append(
-                Step(
-                    "Multiply-accumulates",
-                    "MACs = H*W*N*Kh*Kw*C",
-                    f"{h}*{w}*{n}*{kh}*{kw}*{c}",
-                    macs,
-                )
-            )
+        Kh, Kw = w.given("Kh", kh), w.given("Kw", kw)
+        C, N = w.given("C", in_channels), w.given("N", out_channels)
+        if w.slip("channels-ignored"):
+            C = w.given("C", 1)
+        if no_bias:
+            params = w.step("params", Kh * Kw * C * N, title="Parameters")
+        elif w.slip("no-bias"):
+            params = w.step("params", (Kh * Kw * C) * N, title="Parameters")
+        elif w.slip("bias-once"):
+            params = w.step("params", Kh * Kw * C * N + 1, title="Parameters")
         else:
-            macs = out_h * out_w * n * kh * kw * c
-            steps.append(
-                Step(
-                    "Multiply-accumulates",
-                    "MACs = H2*W2*N*Kh*Kw*C",
-                    f"{out_h}*{out_w}*{n}*{kh}*{kw}*{c}",
-                    macs,
-                )
-            )
-        result["params"] = params
-        result["macs"] = macs
-    return Solution(result=result, steps=steps, notes=notes)
+            params = w.step("params", (Kh * Kw * C + 1) * N, title="Parameters")
+        if transposed:
+            H, W = w.given("H", h), w.given("W", w_)
+        elif w.slip("macs-input-size"):
+            H, W = w.given("H", h), w.given("W", w_)
+        else:
+            H, W = oh, ow
+        macs_expr = H * W * N * Kh * Kw * C
+        if w.slip("flops-for-macs"):
+            macs_expr = 2 * macs_expr
+        macs = w.step("macs", macs_expr, title="Multiply-accumulates", sym="MACs")
+        result["params"] = params.value
+        result["macs"] = macs.value
+    return w.solution(result, notes=notes)

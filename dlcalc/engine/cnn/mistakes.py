@@ -1,0 +1,61 @@
+"""The classic slips of the CNN calculators, as variant rules of their engines.
+
+Each id is consulted by the engine with ``Working.slip(id)``; the marker (dlcalc.check)
+replays the engine under it and names the mistake when a student's answer matches.
+"""
+
+from dlcalc.engine._working import Mistake
+
+_SIZE = ("out_h", "out_w")
+
+MISTAKES: dict[str, tuple[Mistake, ...]] = {
+    "conv-size": (
+        Mistake("no-plus-one", "the +1 is missing", "W2 = floor((W1 + 2P - K)/S) + 1", _SIZE),
+        Mistake(
+            "pad-one-side",
+            "the padding is counted on one side only",
+            "W1 + 2P: P on each side",
+            _SIZE,
+        ),
+        Mistake(
+            "no-stride", "the stride is not divided by", "W2 = floor((W1 + 2P - K)/S) + 1", _SIZE
+        ),
+        Mistake(
+            "ceil-not-floor",
+            "rounded up instead of down",
+            "W2 = floor((W1 + 2P - K)/S) + 1 (floor unless ceil_mode)",
+            _SIZE,
+        ),
+        Mistake(
+            "dilation-ignored",
+            "the dilation is ignored",
+            "a dilated kernel spans D(K-1) + 1",
+            _SIZE,
+        ),
+        Mistake("no-bias", "the bias is missing", "params = (K*K*C + 1)*N", ("params",)),
+        Mistake(
+            "bias-once",
+            "one bias for the whole layer instead of one per filter",
+            "params = (K*K*C + 1)*N",
+            ("params",),
+        ),
+        Mistake(
+            "channels-ignored",
+            "the input channels are left out",
+            "params = (K*K*C + 1)*N, MACs = H2*W2*N*K*K*C",
+            ("params", "macs"),
+        ),
+        Mistake(
+            "macs-input-size",
+            "the input size is used instead of the output size",
+            "MACs = H2*W2*N*K*K*C",
+            ("macs",),
+        ),
+        Mistake(
+            "flops-for-macs",
+            "FLOPs (2 x MACs) given for MACs",
+            "MACs = H2*W2*N*K*K*C; FLOPs = 2 MACs",
+            ("macs",),
+        ),
+    ),
+}
