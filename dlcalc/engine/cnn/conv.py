@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from dlcalc.engine._shapes import MAX_ELEMENTS
 from dlcalc.engine.cnn.size import out_size
 from dlcalc.errors import InputError, LimitError
-from dlcalc.parse import MAX_ELEMENTS
 from dlcalc.solution import Solution, Step, as_exact, fmt
 
 _MAX_TERMS = 27  # multiply-adds written out in the working for one output cell

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlcalc.engine._shapes import expect_shape
 from dlcalc.errors import InputError, LimitError
-from dlcalc.parse import expect_shape
 from dlcalc.solution import Solution, Step, Table, fmt
 
 _MAX_KEPT_STEPS = 20  # kept boxes written out in the NMS working

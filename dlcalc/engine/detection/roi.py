@@ -16,8 +16,8 @@ import math
 
 import numpy as np
 
+from dlcalc.engine._shapes import expect_shape
 from dlcalc.errors import InputError, LimitError
-from dlcalc.parse import expect_shape
 from dlcalc.solution import Solution, Step, as_exact, fmt
 
 _MAX_BINS = 16  # bins written out in the working

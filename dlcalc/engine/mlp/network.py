@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlcalc.engine._shapes import expect_shape
 from dlcalc.engine.mlp.activations import FORMULAS, check_name, deriv_text, jacobian
 from dlcalc.engine.mlp.activations import value_text as act_text
 from dlcalc.errors import InputError
-from dlcalc.parse import expect_shape
 from dlcalc.solution import Solution, Step, fmt
 
 MAX_UNITS = 8  # units worked one by one per layer; beyond that whole vectors

@@ -11,8 +11,8 @@ import math
 
 import numpy as np
 
+from dlcalc.engine._shapes import expect_shape
 from dlcalc.errors import ComputationError, InputError
-from dlcalc.parse import expect_shape
 from dlcalc.solution import Solution, Step, Table, fmt
 
 MAX_SHOWN_STEPS = 8  # time steps written out in the working (all are in the table)
