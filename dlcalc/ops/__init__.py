@@ -60,13 +60,16 @@ KINDS = (
     "choice",
     "bool",
     "raw",
+    "parsed",
 )
 
 
 class Param:
     """One argument of an operation: ``--name`` on the CLI, ``name`` in batch and the API.
 
-    kind: how the raw value is parsed (see ``KINDS``); ``lo``/``hi`` bound numbers;
+    kind: how the raw value is parsed (see ``KINDS``; ``"parsed"``: by ``parser``, a
+    ``"dlcalc.parse.<module>:<function>"`` taking (raw, name) and returning the typed value
+    the engine receives); ``lo``/``hi`` bound numbers;
     ``multiple``: the flag may repeat (a list is passed); ``positional``: a CLI argument.
     (A plain class rather than a dataclass: defining dataclasses costs start-up time.)
     """
@@ -82,6 +85,7 @@ class Param:
         "positional",
         "multiple",
         "metavar",
+        "parser",
         "_parsed_default",
     )
 
@@ -97,12 +101,16 @@ class Param:
         positional: bool = False,
         multiple: bool = False,
         metavar: str | None = None,
+        parser: str | None = None,
     ) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown param kind {kind!r} for {name}")
         self.name, self.kind, self.help, self.default = name, kind, help, default
         self.choices, self.lo, self.hi = choices, lo, hi
         self.positional, self.multiple, self.metavar = positional, multiple, metavar
+        if (kind == "parsed") != (parser is not None):
+            raise ValueError(f"{name}: kind 'parsed' goes with parser='module:function'")
+        self.parser = parser  # kind "parsed": a domain parser of dlcalc/parse, loaded on use
         self._parsed_default: Any = _UNSET
 
     def parsed_default(self) -> Any:
@@ -159,6 +167,9 @@ class Param:
             return parse.parse_choice(raw, name, self.choices)
         if kind == "bool":
             return parse.parse_bool(raw, name)
+        if kind == "parsed":
+            module, _, attr = str(self.parser).partition(":")
+            return getattr(importlib.import_module(module), attr)(raw, name)
         return raw
 
 
