@@ -22,6 +22,7 @@ MAX_ELEMENTS = 10_000_000
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TEXT_CHARS = 50 * 1024 * 1024
 MAX_DEPTH = 32
+_FLOAT_MAX = 1.7976931348623157e308  # sys.float_info.max
 MAX_DIM = 1_000_000  # any one size (H, W, kernel, channels...) given as NxM
 FILE_SUFFIXES = (".csv", ".json", ".txt", ".npy")
 
@@ -61,12 +62,24 @@ def number(token: str, name: str) -> float | int:
         raise _err(name, f"expected a number, got {_show(token)}")
     try:
         if tok.lstrip("+-").isdigit():
-            return int(tok)
-        value = float(tok)
+            whole = int(tok)
+        else:
+            whole = None
+            value = float(tok)
     except ValueError:
         raise _err(name, f"expected a number, got {_show(token)}") from None
+    if whole is not None:
+        return _bounded_int(whole, name)
     if not math.isfinite(value):
         raise _err(name, f"{_show(token)} is not a finite number")
+    return value
+
+
+def _bounded_int(value: int, name: str) -> int:
+    """Ints beyond the float range (~1.8e308) are refused here, not as OverflowError later."""
+    if abs(value) > _FLOAT_MAX:
+        digits = len(str(abs(value)))
+        raise _err(name, f"expected a number below 1.8e308 in size, got a {digits}-digit integer")
     return value
 
 
@@ -74,7 +87,7 @@ def _from_python_number(raw: Any, name: str) -> float | int:
     if isinstance(raw, bool):
         raise _err(name, f"expected a number, got {raw!r}")
     if isinstance(raw, int):
-        return raw
+        return _bounded_int(raw, name)
     if isinstance(raw, float):
         if not math.isfinite(raw):
             raise _err(name, f"expected a finite number, got {raw!r}")
@@ -336,6 +349,8 @@ def _nested_shape(obj: Any, name: str, depth: int = 0) -> tuple[int, ...]:
         raise _err(name, f"expected a number, got {_show(obj)}")
     if isinstance(obj, float) and not math.isfinite(obj):
         raise _err(name, f"expected finite numbers, got {obj}")
+    if isinstance(obj, int):
+        _bounded_int(obj, name)
     return ()
 
 
