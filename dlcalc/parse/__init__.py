@@ -273,7 +273,30 @@ def _load_file(path: str, name: str) -> Any:
     if suffix == ".json":
         return _json_loads(text, name, where=path)
     lines = [ln.split("#", 1)[0].strip() for ln in text.splitlines()]
-    return ";".join(ln for ln in lines if ln)
+    return _FileText(";".join(ln for ln in lines if ln), path)
+
+
+class _FileText(str):
+    """Text read from ``@path``: errors about it name the file and row, never its content."""
+
+    path: str
+
+    def __new__(cls, text: str, path: str) -> _FileText:
+        obj = super().__new__(cls, text)
+        obj.path = path
+        return obj
+
+
+def _file_rows_to_nested(text: _FileText, name: str) -> Any:
+    try:
+        return _text_to_nested(text, name)
+    except LimitError:
+        raise
+    except InputError as exc:
+        row = str(exc).rpartition("(row ")[2].rstrip(")") if "(row " in str(exc) else ""
+        where = f" (row {row})" if row.isdigit() else ""
+        what = "a ragged matrix" if "ragged" in str(exc) else "something other than numbers"
+        raise _err(name, f"{text.path!r} holds {what}{where}; expected numbers") from None
 
 
 def _reject_constant(token: str) -> Any:
@@ -300,7 +323,8 @@ def parse_text(raw: Any, name: str, *, max_len: int = 1_000_000) -> str:
     if not isinstance(raw, str):
         raise _err(name, f"expected text, got {_show(raw)}")
     if raw.strip().startswith("@"):
-        raw = read_file_text(raw.strip()[1:], name)
+        path = raw.strip()[1:]
+        raw = _FileText(read_file_text(path, name), path)
     if len(raw) > max_len:
         raise LimitError(f"{flag(name)}: text longer than {max_len:,} characters")
     return raw
@@ -407,7 +431,9 @@ def parse_array(raw: Any, name: str) -> Any:
     import numpy as np
 
     value = resolve(raw, name)
-    if isinstance(value, str):
+    if isinstance(value, _FileText):
+        value = _file_rows_to_nested(value, name)
+    elif isinstance(value, str):
         value = _text_to_nested(value, name)
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "biuf":
