@@ -398,6 +398,19 @@ def _split_row(row: str, name: str, row_no: int | None = None) -> list[float | i
         raise InputError(f"{exc} (row {row_no})") from None
 
 
+_SEPARATORS = bytes(32 if chr(b) in " ,;\n\t\r[]" else 120 for b in range(256))
+
+
+def _count_values(text: str) -> int:
+    """Number of values in ``1,2;3 4`` text, counted in C before any list is built.
+
+    Every run of non-separator characters is one value: separators become spaces and the
+    rest ``x``, and the count is the number of ``" x"`` boundaries (plus a leading value).
+    """
+    marks = text.encode("utf-8", "surrogatepass").translate(_SEPARATORS)
+    return marks.count(b" x") + (marks[:1] == b"x")
+
+
 def _text_to_nested(text: str, name: str) -> Any:
     """``1,2; 3,4`` -> [[1,2],[3,4]]; ``1 2 3`` -> [1,2,3]; JSON when it starts with ``[[``."""
     text = text.strip().translate(_TRANSLATE)
@@ -405,6 +418,8 @@ def _text_to_nested(text: str, name: str) -> Any:
         raise LimitError(f"{flag(name)}: input longer than {MAX_TEXT_CHARS} characters")
     if not text:
         raise _err(name, "empty input; expected numbers")
+    if len(text) > 2 * MAX_ELEMENTS and _count_values(text) > MAX_ELEMENTS:
+        raise LimitError(f"{flag(name)}: more than {MAX_ELEMENTS:,} values")
     compact = text.replace(" ", "")
     if compact.startswith("[["):
         return _json_loads(text, name)
