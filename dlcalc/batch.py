@@ -67,7 +67,7 @@ def run_record(
         out: dict[str, Any] = {
             "line": line_no,
             "ok": True,
-            "result": jsonable(solution.result, "result"),
+            "result": _plain(solution.result) or jsonable(solution.result, "result"),
         }
         if steps:
             out["steps"] = [s.to_dict() for s in solution.steps]
@@ -115,6 +115,20 @@ def byte_lines(stream: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[tuple[
                     f"line {line_no}: no end of line in {dropped // 2**20} MB (JSON Lines expected)"
                 )
         yield line_no, None
+
+
+_PLAIN = (bool, str, int)
+
+
+def _plain(result: Any) -> dict[str, Any] | None:
+    """The result itself when it is already JSON-ready (str keys, ints/bools/strs): the
+    common scalar case skips the recursive conversion. None sends it through jsonable."""
+    if type(result) is not dict:
+        return None
+    for key, value in result.items():
+        if type(key) is not str or type(value) not in _PLAIN:
+            return None
+    return result
 
 
 def jsonl_records(
