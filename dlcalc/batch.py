@@ -13,13 +13,15 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from dlcalc.errors import DlcalcError
 from dlcalc.ops import get
 from dlcalc.solution import jsonable
 
-MAX_LINE_CHARS = 10 * 1024 * 1024
+MAX_LINE_BYTES = 10 * 1024 * 1024
+MAX_LINE_CHARS = MAX_LINE_BYTES  # older name
+DISCARD_FACTOR = 16  # an overlong line is dropped up to 16x the limit, then input ends
 
 
 class Outcome:
@@ -65,7 +67,7 @@ def run_record(
         out: dict[str, Any] = {
             "line": line_no,
             "ok": True,
-            "result": jsonable(solution.result, "result"),
+            "result": _plain(solution.result) or jsonable(solution.result, "result"),
         }
         if steps:
             out["steps"] = [s.to_dict() for s in solution.steps]
@@ -78,17 +80,77 @@ def run_record(
         return _record_error(line_no, f"could not compute: {exc}")
 
 
-def jsonl_records(lines: Iterable[str]) -> Iterator[tuple[int, Any, str | None]]:
-    """(line number, decoded record or None, error message or None); blank lines skipped."""
-    for line_no, line in enumerate(lines, start=1):
-        if len(line) > MAX_LINE_CHARS:
-            yield line_no, None, f"line longer than {MAX_LINE_CHARS // 2**20} MB"
+class InputUnreadable(Exception):
+    """The stream cannot be split into lines any more (a line with no end in sight)."""
+
+
+def byte_lines(stream: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, raw line) from a binary stream; ``None`` for a line over ``limit`` bytes.
+
+    Lines end at ``\\n`` only (``\\r\\n`` too, the ``\\r`` being JSON whitespace): a bare
+    ``\\r`` inside a record is whitespace, not a line break. The limit bites while reading:
+    at most ``limit + 1`` bytes of a line are ever held, the rest of an overlong line is
+    read and dropped in blocks; a line with no ``\\n`` in ``DISCARD_FACTOR * limit`` bytes
+    (``/dev/zero``) raises InputUnreadable after every earlier record was written.
+    """
+    line_no = 0
+    while True:
+        chunk = stream.readline(limit + 1)
+        if not chunk:
+            return
+        line_no += 1
+        if line_no == 1 and chunk.startswith(b"\xef\xbb\xbf"):
+            chunk = chunk[3:]
+        if len(chunk) <= limit or chunk.endswith(b"\n"):
+            yield line_no, chunk
             continue
-        text = line.strip()
+        dropped = len(chunk)
+        while not chunk.endswith(b"\n"):
+            chunk = stream.readline(min(limit, 1 << 20))
+            if not chunk:
+                break
+            dropped += len(chunk)
+            if dropped > DISCARD_FACTOR * limit:
+                raise InputUnreadable(
+                    f"line {line_no}: no end of line in {dropped // 2**20} MB (JSON Lines expected)"
+                )
+        yield line_no, None
+
+
+_PLAIN = (bool, str, int)
+
+
+def _plain(result: Any) -> dict[str, Any] | None:
+    """The result itself when it is already JSON-ready (str keys, ints/bools/strs): the
+    common scalar case skips the recursive conversion. None sends it through jsonable."""
+    if type(result) is not dict:
+        return None
+    for key, value in result.items():
+        if type(key) is not str or type(value) not in _PLAIN:
+            return None
+    return result
+
+
+def jsonl_records(
+    lines: Iterable[tuple[int, bytes | None]],
+) -> Iterator[tuple[int, Any, str | None]]:
+    """(line number, decoded record or None, error message or None); blank lines skipped.
+
+    A line that is not UTF-8 or not JSON is an error record for that line only.
+    """
+    for line_no, raw in lines:
+        if raw is None:
+            yield line_no, None, f"line longer than {MAX_LINE_BYTES // 2**20} MB"
+            continue
+        try:
+            text = raw.decode("utf-8").strip()
+        except UnicodeDecodeError as exc:
+            yield line_no, None, f"not UTF-8 text (invalid byte at offset {exc.start})"
+            continue
         if not text:
             continue
         try:
-            yield line_no, json.loads(text, parse_constant=_no_constants), None
+            yield line_no, _decode(text), None
         except RecursionError:
             yield line_no, None, "invalid JSON: nested too deeply"
         except ValueError as exc:
@@ -99,15 +161,28 @@ def _no_constants(token: str) -> Any:
     raise ValueError(f"{token} is not allowed (numbers must be finite)")
 
 
+_decode = json.JSONDecoder(parse_constant=_no_constants).decode  # built once, not per line
+
+
 def csv_records(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
     """CSV with a header of argument names: one record per row (empty cells omitted)."""
+    csv.field_size_limit(MAX_LINE_BYTES)
     reader = csv.reader(stream)
     try:
         header = next(reader)
     except StopIteration:
         return
+    except csv.Error as exc:
+        raise InputUnreadable(f"CSV header: {exc}") from None
     header = [h.strip() for h in header]
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a field over the limit, a NUL byte: this row only
+            yield reader.line_num, None, f"invalid CSV: {exc}"
+            continue
         line_no = reader.line_num
         if not any(cell.strip() for cell in row):
             continue

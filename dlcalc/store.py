@@ -120,6 +120,11 @@ class Store:
                     self.conn.execute(statement)
             row = self.conn.execute("SELECT max(version) FROM schema_version").fetchone()
             version = row[0]
+            if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+                raise StoreError(
+                    f"DLCALC_HOME: {self.path} is damaged: schema_version is {str(version)[:20]!r},"
+                    " expected a whole number (file left untouched)"
+                )
             if version is None:
                 self.conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
             elif version > SCHEMA_VERSION:
@@ -129,7 +134,7 @@ class Store:
                 )
 
     def _write(self) -> _Transaction:
-        return _Transaction(self.conn)
+        return _Transaction(self.conn, self.path)
 
     # ----------------------------------------------------------------- writing
 
@@ -153,6 +158,7 @@ class Store:
 
         card: (card JSON, due ISO time) from the FSRS scheduler.
         """
+        answer, question_id, session = _text(answer), _text(question_id), _text(session)
         with self._write():
             self.conn.execute(
                 "INSERT INTO attempts (question_id, topic, kind, correct, score, max_score,"
@@ -208,23 +214,60 @@ class Store:
         return {r["question_id"]: (r["card"], r["due"]) for r in self._rows("SELECT * FROM cards")}
 
     def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> Iterator[sqlite3.Row]:
-        cur = self.conn.cursor()
-        cur.row_factory = sqlite3.Row
-        return iter(cur.execute(sql, args).fetchall())
+        try:
+            cur = self.conn.cursor()
+            cur.row_factory = sqlite3.Row
+            return iter(cur.execute(sql, args).fetchall())
+        except sqlite3.Error as exc:
+            raise _store_error(self.path, exc) from None
+
+
+def _text(value: str) -> str:
+    """Text SQLite can store: undecodable input bytes (surrogates) become U+FFFD."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _store_error(path: Path, exc: Exception) -> StoreError:
+    reason = str(exc)
+    if "full" in reason:
+        what = "the disk is full"
+    elif "readonly" in reason or "read-only" in reason:
+        what = "the file is read-only"
+    elif "malformed" in reason or "not a database" in reason:
+        what = "the file is damaged"
+    else:
+        what = reason
+    return StoreError(f"DLCALC_HOME: cannot use progress database {path}: {what} (file left as is)")
 
 
 class _Transaction:
     """``BEGIN IMMEDIATE`` ... ``COMMIT`` (rollback on error): takes the write lock up front,
     so concurrent writers wait (busy_timeout) instead of failing on a lock upgrade."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn, self.path = conn, path
 
     def __enter__(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _store_error(self.path, exc) from None
 
-    def __exit__(self, exc_type: object, *rest: object) -> None:
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> bool:
         if exc_type is None:
-            self.conn.execute("COMMIT")
-        else:
+            try:
+                self.conn.execute("COMMIT")
+                return False
+            except sqlite3.Error as err:
+                exc = err
+        try:
             self.conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # no transaction left to undo
+        if isinstance(exc, sqlite3.Error):
+            raise _store_error(self.path, exc) from None
+        return False

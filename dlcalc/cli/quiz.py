@@ -371,14 +371,14 @@ def export_markdown(
     """Write the bank as a Markdown study sheet, answers under each question."""
     from pathlib import Path
 
-    from dlcalc.quiz.export import bank_markdown
+    from dlcalc.quiz.export import bank_markdown, write_text_out
 
     topics, kinds = _filters(topic, kind)
     text = bank_markdown(_bank(bank, no_bundled).select(topics, kinds))
     if out is None:
         typer.echo(text, nl=False)
     else:
-        Path(out).write_text(text, encoding="utf-8")
+        write_text_out(Path(out), text)
         typer.echo(f"wrote {out}")
 
 

@@ -22,6 +22,7 @@ MAX_ELEMENTS = 10_000_000
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TEXT_CHARS = 50 * 1024 * 1024
 MAX_DEPTH = 32
+_FLOAT_MAX = 1.7976931348623157e308  # sys.float_info.max
 MAX_DIM = 1_000_000  # any one size (H, W, kernel, channels...) given as NxM
 FILE_SUFFIXES = (".csv", ".json", ".txt", ".npy")
 
@@ -61,12 +62,24 @@ def number(token: str, name: str) -> float | int:
         raise _err(name, f"expected a number, got {_show(token)}")
     try:
         if tok.lstrip("+-").isdigit():
-            return int(tok)
-        value = float(tok)
+            whole = int(tok)
+        else:
+            whole = None
+            value = float(tok)
     except ValueError:
         raise _err(name, f"expected a number, got {_show(token)}") from None
+    if whole is not None:
+        return _bounded_int(whole, name)
     if not math.isfinite(value):
         raise _err(name, f"{_show(token)} is not a finite number")
+    return value
+
+
+def _bounded_int(value: int, name: str) -> int:
+    """Ints beyond the float range (~1.8e308) are refused here, not as OverflowError later."""
+    if abs(value) > _FLOAT_MAX:
+        digits = len(str(abs(value)))
+        raise _err(name, f"expected a number below 1.8e308 in size, got a {digits}-digit integer")
     return value
 
 
@@ -74,7 +87,7 @@ def _from_python_number(raw: Any, name: str) -> float | int:
     if isinstance(raw, bool):
         raise _err(name, f"expected a number, got {raw!r}")
     if isinstance(raw, int):
-        return raw
+        return _bounded_int(raw, name)
     if isinstance(raw, float):
         if not math.isfinite(raw):
             raise _err(name, f"expected a finite number, got {raw!r}")
@@ -260,7 +273,30 @@ def _load_file(path: str, name: str) -> Any:
     if suffix == ".json":
         return _json_loads(text, name, where=path)
     lines = [ln.split("#", 1)[0].strip() for ln in text.splitlines()]
-    return ";".join(ln for ln in lines if ln)
+    return _FileText(";".join(ln for ln in lines if ln), path)
+
+
+class _FileText(str):
+    """Text read from ``@path``: errors about it name the file and row, never its content."""
+
+    path: str
+
+    def __new__(cls, text: str, path: str) -> _FileText:
+        obj = super().__new__(cls, text)
+        obj.path = path
+        return obj
+
+
+def _file_rows_to_nested(text: _FileText, name: str) -> Any:
+    try:
+        return _text_to_nested(text, name)
+    except LimitError:
+        raise
+    except InputError as exc:
+        row = str(exc).rpartition("(row ")[2].rstrip(")") if "(row " in str(exc) else ""
+        where = f" (row {row})" if row.isdigit() else ""
+        what = "a ragged matrix" if "ragged" in str(exc) else "something other than numbers"
+        raise _err(name, f"{text.path!r} holds {what}{where}; expected numbers") from None
 
 
 def _reject_constant(token: str) -> Any:
@@ -287,7 +323,8 @@ def parse_text(raw: Any, name: str, *, max_len: int = 1_000_000) -> str:
     if not isinstance(raw, str):
         raise _err(name, f"expected text, got {_show(raw)}")
     if raw.strip().startswith("@"):
-        raw = read_file_text(raw.strip()[1:], name)
+        path = raw.strip()[1:]
+        raw = _FileText(read_file_text(path, name), path)
     if len(raw) > max_len:
         raise LimitError(f"{flag(name)}: text longer than {max_len:,} characters")
     return raw
@@ -336,6 +373,8 @@ def _nested_shape(obj: Any, name: str, depth: int = 0) -> tuple[int, ...]:
         raise _err(name, f"expected a number, got {_show(obj)}")
     if isinstance(obj, float) and not math.isfinite(obj):
         raise _err(name, f"expected finite numbers, got {obj}")
+    if isinstance(obj, int):
+        _bounded_int(obj, name)
     return ()
 
 
@@ -359,6 +398,19 @@ def _split_row(row: str, name: str, row_no: int | None = None) -> list[float | i
         raise InputError(f"{exc} (row {row_no})") from None
 
 
+_SEPARATORS = bytes(32 if chr(b) in " ,;\n\t\r[]" else 120 for b in range(256))
+
+
+def _count_values(text: str) -> int:
+    """Number of values in ``1,2;3 4`` text, counted in C before any list is built.
+
+    Every run of non-separator characters is one value: separators become spaces and the
+    rest ``x``, and the count is the number of ``" x"`` boundaries (plus a leading value).
+    """
+    marks = text.encode("utf-8", "surrogatepass").translate(_SEPARATORS)
+    return marks.count(b" x") + (marks[:1] == b"x")
+
+
 def _text_to_nested(text: str, name: str) -> Any:
     """``1,2; 3,4`` -> [[1,2],[3,4]]; ``1 2 3`` -> [1,2,3]; JSON when it starts with ``[[``."""
     text = text.strip().translate(_TRANSLATE)
@@ -366,6 +418,8 @@ def _text_to_nested(text: str, name: str) -> Any:
         raise LimitError(f"{flag(name)}: input longer than {MAX_TEXT_CHARS} characters")
     if not text:
         raise _err(name, "empty input; expected numbers")
+    if len(text) > 2 * MAX_ELEMENTS and _count_values(text) > MAX_ELEMENTS:
+        raise LimitError(f"{flag(name)}: more than {MAX_ELEMENTS:,} values")
     compact = text.replace(" ", "")
     if compact.startswith("[["):
         return _json_loads(text, name)
@@ -392,7 +446,9 @@ def parse_array(raw: Any, name: str) -> Any:
     import numpy as np
 
     value = resolve(raw, name)
-    if isinstance(value, str):
+    if isinstance(value, _FileText):
+        value = _file_rows_to_nested(value, name)
+    elif isinstance(value, str):
         value = _text_to_nested(value, name)
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "biuf":

@@ -100,7 +100,12 @@ class Expression:
         """The partial derivatives df/dv, one per variable, in variable order."""
         import sympy
 
-        return [sympy.diff(self.expr, s) for s in self.symbols]
+        try:
+            return [sympy.diff(self.expr, s) for s in self.symbols]
+        except RecursionError:  # a safety net under MAX_DEPTH
+            raise LimitError(
+                f"--f: {self.text[:40]!r}... is nested too deeply to differentiate"
+            ) from None
 
     def __repr__(self) -> str:
         return f"Expression({self.text!r})"
@@ -292,7 +297,10 @@ class _Builder:
             raise self.fail(f"unknown function {fname!r} (allowed: {', '.join(FUNCTIONS)})")
         if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
             raise self.fail(f"{fname}() takes exactly one argument")
-        arg = self.build(node.args[0], depth + 1)
+        # sigmoid(a) expands to 1/(1 + exp(-a)), four levels: it counts as three, so that
+        # MAX_DEPTH bounds the expanded tree SymPy differentiates (29 nested sigmoids hit
+        # Python's recursion limit in sympy.diff; the limit now allows 20).
+        arg = self.build(node.args[0], depth + (3 if fname == "sigmoid" else 1))
         if fname == "sigmoid":
             return 1 / (1 + sympy.exp(-arg))
         if fname == "abs":

@@ -108,6 +108,32 @@ def bank_files(path: Path) -> list[Path]:
     raise InputError(f"{path}: no such file or directory")
 
 
+MAX_BANK_BYTES = 5 * 2**20
+MAX_BANK_DEPTH = 32
+# ANSI/VT escape sequences and other control characters (tab and newline kept): bank text
+# reaches the terminal, and must not move the cursor, recolour it or retitle the window.
+_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+
+
+def _clean(value: Any, path: Path, depth: int = 0) -> Any:
+    """Strip terminal control sequences from every string; refuse nesting over the limit."""
+    if depth > MAX_BANK_DEPTH:
+        raise BankError(f"{path}: nested more than {MAX_BANK_DEPTH} levels deep")
+    if isinstance(value, str):
+        return (
+            _CONTROL.sub("", value)
+            if any(c < " " or "\x7f" <= c <= "\x9f" for c in value)
+            else value
+        )
+    if isinstance(value, dict):
+        return {_clean(k, path, depth + 1): _clean(v, path, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v, path, depth + 1) for v in value]
+    return value
+
+
 def _id_lines(text: str) -> dict[str, list[int]]:
     """id -> the lines where ``id = "..."`` is written, in order."""
     lines: dict[str, list[int]] = {}
@@ -123,6 +149,8 @@ def load_file(path: Path) -> list[Question]:
     import tomllib
 
     try:
+        if path.stat().st_size > MAX_BANK_BYTES:
+            raise BankError(f"{path}: over {MAX_BANK_BYTES // 2**20} MB; a bank file is smaller")
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise BankError(f"{path}: cannot read ({exc})") from None
@@ -130,6 +158,9 @@ def load_file(path: Path) -> list[Question]:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise BankError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise BankError(f"{path}: nested more than {MAX_BANK_DEPTH} levels deep") from None
+    doc = _clean(doc, path)
     items = doc.get("question", [])
     if not isinstance(items, list) or not all(isinstance(q, dict) for q in items):
         raise BankError(f"{path}: expected [[question]] tables")

@@ -7,6 +7,7 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
+from dlcalc.errors import InputError
 from dlcalc.quiz.bank import Question
 from dlcalc.quiz.generate import LETTERS, Item, instantiate
 from dlcalc.quiz.grading import answer_text
@@ -167,6 +168,33 @@ def anki_package(questions: Sequence[Question], out: Path, *, seed: int = 0) -> 
                 guid=genanki.guid_for("dlcalc", q.id),
             )
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    genanki.Package(list(decks.values())).write_to_file(str(out))
+    check_out(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        genanki.Package(list(decks.values())).write_to_file(str(out))
+    except OSError as exc:
+        raise InputError(f"--out: cannot write {str(out)!r} ({exc.strerror or exc})") from None
     return len(questions)
+
+
+def check_out(out: Path) -> None:
+    """``--out`` must name a file: a directory or a FIFO is an input error, not a crash."""
+    import stat
+
+    try:
+        mode = out.stat().st_mode
+    except OSError:
+        return  # a new file (or an unreadable path: the write reports it)
+    if stat.S_ISDIR(mode):
+        raise InputError(f"--out: {str(out)!r} is a directory; expected a file name")
+    if not stat.S_ISREG(mode):
+        raise InputError(f"--out: {str(out)!r} is not a regular file; expected a file name")
+
+
+def write_text_out(out: Path, text: str) -> None:
+    """Write ``--out`` text, with the same checks and plain errors."""
+    check_out(out)
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"--out: cannot write {str(out)!r} ({exc.strerror or exc})") from None

@@ -18,6 +18,7 @@ from dlcalc.quiz.bank import PLACEHOLDER, Bank, Question
 EXAM_SHAPE = (("mcq", 8), ("calc", 2), ("essay", 4))
 EXAM_MINUTES = 120
 MAX_DRAWS = 200  # attempts to meet a calc template's `require`
+DRAW_SECONDS = 2.0  # and at most this long: a slow op must not make quiz/validate spin
 LETTERS = "ABCDEFGHIJ"
 
 
@@ -159,8 +160,15 @@ def draw_calc(q: Question, rng: random.Random) -> tuple[dict[str, Any], Any, Any
     require = q.get("require", {}) or {}
     key = q.get("answer_key")
     pools = {name: param_values(spec, name) for name, spec in specs.items()}
+    import time
+
     last = "no draw tried"
-    for _ in range(MAX_DRAWS):
+    deadline = time.monotonic() + DRAW_SECONDS
+    for tried in range(MAX_DRAWS):
+        if tried and time.monotonic() > deadline:
+            raise DrawError(
+                f"no parameter draw in {DRAW_SECONDS:g} s ({tried} tried) worked ({last})"
+            )
         params = {name: rng.choice(values) for name, values in pools.items()}
         try:
             sol = run(q.get("op"), {**fixed, **params})

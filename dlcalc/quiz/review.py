@@ -94,11 +94,39 @@ class Recorder:
         self.cards = store.cards()
         self.before: dict[str, tuple[Any, int]] = {}  # card and rating before the last answer
         self.sched = scheduler()
+        self.stopped = False  # the store failed mid-quiz: carry on as --no-save
+
+    def _save(self, io: Any, write: Any) -> bool:
+        """Run one store write; on a store failure say so once and stop saving."""
+        from dlcalc.store import StoreError
+
+        if self.stopped:
+            return False
+        try:
+            write()
+            return True
+        except StoreError as exc:
+            self.stopped = True
+            message = f"warning: {exc}; answers from here on are not saved (as --no-save)"
+            if io is not None:
+                io.say(message)
+            else:
+                import sys
+
+                sys.stderr.write(message + "\n")
+            return False
 
     def _review(self, old: tuple[str, str] | None, rating: int) -> tuple[str, str]:
         import fsrs
 
-        card = fsrs.Card.from_json(old[0]) if old else fsrs.Card()
+        try:
+            card = fsrs.Card.from_json(old[0]) if old else fsrs.Card()
+        except (ValueError, TypeError, KeyError, AttributeError):
+            from dlcalc.store import StoreError
+
+            raise StoreError(
+                f"DLCALC_HOME: a review card in {self.store.path} is damaged (file left as is)"
+            ) from None
         card, _log = self.sched.review_card(card, fsrs.Rating(rating))
         return card.to_json(), card.due.astimezone(UTC).isoformat()
 
@@ -108,28 +136,36 @@ class Recorder:
         old, first = self.before.get(item.id, (None, None))
         if rating == first:
             return
-        payload = self._review(old, rating)
-        self.store.rerate_last(
-            question_id=item.id, session=self.session, rating=rating, card=payload
-        )
-        self.cards[item.id] = payload
+
+        def write() -> None:
+            payload = self._review(old, rating)
+            self.store.rerate_last(
+                question_id=item.id, session=self.session, rating=rating, card=payload
+            )
+            self.cards[item.id] = payload
+
+        self._save(io, write)
 
     def __call__(self, item: Item, verdict: Verdict, io: Any) -> None:
         rating = rating_for(item, verdict, io)
         old = self.cards.get(item.id)
         self.before[item.id] = (old, rating)
-        payload = self._review(old, rating)
-        self.store.record(
-            question_id=item.id,
-            topic=item.topic,
-            kind=item.kind,
-            correct=verdict.correct,
-            score=verdict.score,
-            max_score=verdict.max_score,
-            answer=verdict.answer,
-            mode=self.mode,
-            session=self.session,
-            rating=rating,
-            card=payload,
-        )
-        self.cards[item.id] = payload
+
+        def write() -> None:
+            payload = self._review(old, rating)
+            self.store.record(
+                question_id=item.id,
+                topic=item.topic,
+                kind=item.kind,
+                correct=verdict.correct,
+                score=verdict.score,
+                max_score=verdict.max_score,
+                answer=verdict.answer,
+                mode=self.mode,
+                session=self.session,
+                rating=rating,
+                card=payload,
+            )
+            self.cards[item.id] = payload
+
+        self._save(io, write)

@@ -62,6 +62,18 @@ HOSTILE = [
     "1x0",
     "0x3",
     "100000x100000",
+    # issue 17: huge integers, deep nesting, expressions at their limits, dict values
+    "9" * 400,
+    "-" + "9" * 400,
+    "1," + "9" * 400,
+    "[" * 3000 + "1" + "]" * 3000,
+    "sigmoid(" * 30 + "x" + ")" * 30,
+    "(" * 200 + "x" + ")" * 200,
+    "x" + "+x" * 2000,
+    "\x1b[31mred\x1b[0m",
+    "a\rb",
+    "@/tmp",
+    "@/dev/stdin",
 ]
 
 number = st.one_of(
@@ -130,6 +142,8 @@ def arguments(draw, op):
                 st.booleans(),
                 st.lists(number, max_size=4),
                 st.dictionaries(st.text(max_size=3), number, max_size=2),
+                st.dictionaries(st.text(max_size=3), st.dictionaries(st.text(max_size=2), number)),
+                st.integers(),  # unbounded: 400-digit integers are beyond the float range
             )
         )
     return args

@@ -78,6 +78,7 @@ def parse_grid(text: str, *, step_reward: float, goal_reward: float) -> Grid:
     """Grid text -> :class:`Grid` (cell kinds, rewards, state indices)."""
     if len(text) > 100_000:
         raise LimitError("--grid: longer than 100,000 characters")
+    from_file = getattr(text, "path", None) is not None  # @file text: errors never quote it
     grid = Grid(_split_rows(text.translate(str.maketrans({"\u2212": "-"}))))
     for i, row in enumerate(grid.tokens):
         for j, tok in enumerate(row):
@@ -97,11 +98,13 @@ def parse_grid(text: str, *, step_reward: float, goal_reward: float) -> Grid:
             elif low == "t":
                 grid.kind[i][j], grid.reward[i][j] = "terminal", 0.0
             elif tok.startswith("(") and tok.endswith(")"):
-                grid.reward[i][j] = float(_cell_number(tok[1:-1], tok, where))
+                grid.reward[i][j] = float(
+                    _cell_number(tok[1:-1], None if from_file else tok, where)
+                )
             else:
                 grid.kind[i][j], grid.reward[i][j] = (
                     "terminal",
-                    float(_cell_number(tok, tok, where)),
+                    float(_cell_number(tok, None if from_file else tok, where)),
                 )
             grid.index[(i, j)] = len(grid.index)
     if not grid.index:
@@ -111,12 +114,13 @@ def parse_grid(text: str, *, step_reward: float, goal_reward: float) -> Grid:
     return grid
 
 
-def _cell_number(body: str, tok: str, where: str) -> float:
+def _cell_number(body: str, tok: str | None, where: str) -> float:
+    shown = f"{tok[:20]!r} " if tok is not None else ""  # None: from a file, never quoted
     try:
         return parse.number(body, "grid")
     except InputError:
         raise InputError(
-            f"--grid: unknown cell {tok!r} at {where} (expected . S # G T, a number for a "
+            f"--grid: unknown cell {shown}at {where} (expected . S # G T, a number for a "
             "terminal reward, or (x) for a cell with reward x)"
         ) from None
 
