@@ -16,9 +16,9 @@ import os
 import stat
 from typing import Any
 
+from dlcalc.engine._shapes import MAX_ELEMENTS, expect_shape
 from dlcalc.errors import InputError, LimitError, flag
 
-MAX_ELEMENTS = 10_000_000
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TEXT_CHARS = 50 * 1024 * 1024
 MAX_DEPTH = 32
@@ -503,14 +503,3 @@ def parse_tensor(raw: Any, name: str, *, ndim: tuple[int, ...] | None = None) ->
         want = " or ".join(f"{n}-D" for n in ndim)
         raise _err(name, f"expected a {want} array, got {_fmt_shape(arr.shape)}")
     return arr
-
-
-def expect_shape(arr: Any, shape: tuple[int | None, ...], name: str, what: str = "") -> None:
-    """Raise ``--name: expected 2x4 (what), got 4x2`` unless ``arr`` has ``shape``."""
-    ok = arr.ndim == len(shape) and all(
-        s is None or s == a for s, a in zip(shape, arr.shape, strict=False)
-    )
-    if not ok:
-        want = "x".join("?" if s is None else str(s) for s in shape)
-        note = f" ({what})" if what else ""
-        raise _err(name, f"expected {want}{note}, got {_fmt_shape(arr.shape)}")
