@@ -54,6 +54,13 @@ def _close(a: float, b: float, tol: float) -> bool:
 def compare(actual: Any, answer: str, key: str, tol: float) -> bool:
     """True when ``answer`` matches ``actual`` within relative tolerance ``tol``."""
     name = f"check {key}"
+    if isinstance(actual, dict) or (
+        isinstance(actual, list | tuple) and any(isinstance(v, dict | str) for v in actual)
+    ):
+        raise InputError(
+            f"--check: {key} is a table of values, not a number; check one of its numbers "
+            "or another result key"
+        )
     if isinstance(actual, bool):
         return parse.parse_bool(answer, name) == actual
     if isinstance(actual, str):

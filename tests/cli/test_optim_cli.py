@@ -131,3 +131,18 @@ def test_every_format_renders(cli, fmt):
     res = cli("optim", "nag", "--f", "x^2 + y^2", "--start", "1,2", "--steps", "4", "--format", fmt)
     assert res.exit_code == 0, res.stderr
     assert "look-ahead" in res.stdout
+
+
+def test_check_on_a_table_valued_key_is_an_error_not_a_crash(cli):
+    # issue 17 defect 5: a dict-valued result key used to exit 70 (TypeError)
+    cli.error(
+        "optim",
+        "adam",
+        "--f",
+        "x^2",
+        "--start",
+        "1",
+        "--check",
+        "hyperparameters=1",
+        flag="--check",
+    )
