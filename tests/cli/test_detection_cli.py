@@ -175,3 +175,11 @@ def test_roi_check_and_channels(cli):
 )
 def test_errors(cli, args, flag):
     cli.error(*args, flag=flag)
+
+
+def test_xywh_corner_step_does_not_repeat_the_left_hand_side(cli):
+    # issue 18: the substitution read "= x2 = 2 + 5, y2 = 3 + 5"
+    data = cli.json("iou", "--a", "2,3,5,5", "--b", "3,4,5,5", "--box-format", "xywh")
+    first = data["steps"][0]
+    assert first["substituted"] == "2 + 5, 3 + 5"  # x2 = x + w = 7, y2 = y + h = 8
+    assert first["value"] == "(2, 3, 7, 8)"

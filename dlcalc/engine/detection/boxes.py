@@ -85,7 +85,7 @@ def iou(*, a: np.ndarray, b: np.ndarray, box_format: str = "xyxy") -> Solution:
                 Step(
                     f"Box {label} as corners",
                     "x2 = x + w, y2 = y + h",
-                    f"x2 = {fmt(raw[0])} + {fmt(raw[2])}, y2 = {fmt(raw[1])} + {fmt(raw[3])}",
+                    f"{fmt(raw[0])} + {fmt(raw[2])}, {fmt(raw[1])} + {fmt(raw[3])}",
                     f"({fmt(box[0])}, {fmt(box[1])}, {fmt(box[2])}, {fmt(box[3])})",
                 )
             )
