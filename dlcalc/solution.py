@@ -135,6 +135,7 @@ class Solution(Mapping):
         "inputs",
         "primary",
         "slips",
+        "order",
         "op",
         "rerun",
         "marker",
@@ -160,6 +161,9 @@ class Solution(Mapping):
         self.command = command
         self.inputs = inputs if inputs is not None else {}
         self.slips: tuple[str, ...] = ()  # variant rules the engine consulted (misconceptions)
+        # named values (step names, kept values; (name, row) for rows) in the order computed:
+        # the marker's follow-through replays a later value from the student's earlier ones
+        self.order: tuple[tuple[str, int | None], ...] = ()
         self.op: Any = None  # the registry's Op, set by dlcalc.ops.run
         self.rerun: Any = None  # rerun(overrides=None, rule=None) -> Solution, set by ops.run
         self.marker: Any = None  # the one marker (dlcalc.check), set by ops.run

@@ -52,6 +52,56 @@ def replaying(
         _CONTEXT.reset(token)
 
 
+class Patch:
+    """An override of some elements of a named value: ``Patch([((1,), 0.35)])`` replaces
+    element 1 (``delta_out[1]``) and leaves the rest as computed.
+
+    For a value kept row by row (``w.keep("trajectory", theta, at=t)``) the first index
+    picks the row: ``((2,), row)`` replaces row 2, ``((2, 0), 0.41)`` one entry of it.
+    """
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Any) -> None:
+        self.items: tuple[tuple[tuple[int, ...], Any], ...] = tuple(
+            (tuple(int(i) for i in idx), value) for idx, value in items
+        )
+
+    def apply(self, value: Any, at: int | None = None) -> Any:
+        """``value`` with the patched elements replaced (a copy; ``value`` is untouched)."""
+        items = self.items
+        if at is not None:
+            items = tuple((idx[1:], v) for idx, v in items if idx and idx[0] == at)
+        if not items:
+            return value
+        for idx, v in items:
+            if not idx:
+                value = v
+                continue
+            np = _np()
+            arr = np.array(value, dtype=float)
+            if arr.ndim < len(idx):
+                continue  # an address that does not fit this value changes nothing
+            arr[idx] = v
+            value = arr
+        return value
+
+    def __repr__(self) -> str:
+        return f"Patch({list(self.items)!r})"
+
+
+def _resolve(overrides: Mapping[str, Any] | None, name: str, value: Any, at: int | None = None):
+    """The value a replay uses for ``name`` (or row ``at`` of it): the override if any."""
+    if overrides is None or name not in overrides:
+        return value
+    given = overrides[name]
+    if isinstance(given, Patch):
+        return given.apply(value, at)
+    if at is not None:
+        return value  # a whole-value override does not apply row by row
+    return given(value) if callable(given) else given
+
+
 class Mistake:
     """A named misconception of one command: the variant rule an engine consults with
     :meth:`Working.slip`, the keys it affects, and what to tell a student who made it.
@@ -542,13 +592,28 @@ class Working:
     that can apply to it).
     """
 
-    __slots__ = ("steps", "overrides", "rule", "slips", "names")
+    __slots__ = ("steps", "overrides", "rule", "slips", "names", "order")
 
     def __init__(self) -> None:
         self.overrides, self.rule = _CONTEXT.get()
         self.steps: list[Step] = []
         self.slips: list[str] = []
         self.names: dict[str, Any] = {}
+        self.order: list[tuple[str, int | None]] = []  # named values in the order computed
+
+    def keep(self, name: str, value: Any, at: int | None = None) -> Any:
+        """A value computed outside an expression (a NumPy array, a table row), named so a
+        student can check it and a replay can override it; returns the value to go on with.
+
+        ``at``: the value is row ``at`` of the result ``name`` (an optimizer's trajectory,
+        the hidden states h_t), so ``trajectory[2]`` can be overridden before step 3 runs.
+        Write ``x = w.keep("delta_out", x)`` and compute everything after it from ``x``.
+        """
+        value = _resolve(self.overrides, name, value, at)
+        self.order.append((name, at))
+        if at is None:
+            self.names[name] = value
+        return value
 
     def given(self, name: str, value: Any, sym: str | None = None, latex: str | None = None) -> Sym:
         """A named input of the computation."""
@@ -571,28 +636,29 @@ class Working:
         """Record the step ``name`` (its value computed from ``expr``, or replaced by the
         replay's override) and return it as a symbol for the steps that follow."""
         expr = lift(expr)
-        value = expr.value
-        if self.overrides is not None and name in self.overrides:
-            given = self.overrides[name]
-            value = given(value) if callable(given) else given
+        value = _resolve(self.overrides, name, expr.value)
         self.steps.append(ExprStep(name, title or name, expr, value, sym or name, latex))
         self.names[name] = value
+        self.order.append((name, None))
         return Sym(name, value, sym, latex)
 
     def note(self, name: str, title: str, formula: str, substituted: str, value: Any) -> Any:
         """A step whose value is not computed here (a table lookup, a count): written as
         text but still named, so it can be checked and overridden."""
-        if self.overrides is not None and name in self.overrides:
-            given = self.overrides[name]
-            value = given(value) if callable(given) else given
+        value = _resolve(self.overrides, name, value)
         step = Step(title, formula, substituted, value)
         step.name = name
         self.steps.append(step)
         self.names[name] = value
+        self.order.append((name, None))
         return value
 
-    def solution(self, result: dict[str, Any], **extra: Any) -> Solution:
-        """The Solution of this computation: ``result`` plus these steps."""
-        sol = Solution(result=result, steps=self.steps, **extra)
+    def solution(
+        self, result: dict[str, Any], steps: list[Step] | None = None, **extra: Any
+    ) -> Solution:
+        """The Solution of this computation: ``result`` plus these steps (or ``steps``,
+        for an engine that still writes its own Step list)."""
+        sol = Solution(result=result, steps=self.steps if steps is None else steps, **extra)
         sol.slips = tuple(self.slips)
+        sol.order = tuple(self.order)
         return sol

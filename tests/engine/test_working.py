@@ -101,3 +101,22 @@ def test_rules_not_consulted_do_not_apply():
     sol = ops.run("conv-size", {"input": 32, "kernel": 5})
     assert "no-bias" not in sol.slips  # no channels, no parameter count
     assert "dilation-ignored" not in sol.slips
+
+
+def test_keep_names_a_value_and_a_patch_overrides_single_elements_and_rows():
+    from dlcalc.engine._working import Patch
+
+    def engine():
+        w = Working()
+        d = w.keep("delta_out", np.array([0.1, -0.2]))
+        rows = [w.keep("trajectory", np.array([t, 2.0 * t]), at=t) for t in range(3)]
+        return w.solution({"delta_out": d, "trajectory": np.array(rows)})
+
+    plain = engine()
+    assert plain.order == (("delta_out", None),) + tuple(("trajectory", t) for t in range(3))
+    with replaying({"delta_out": Patch([((1,), 0.5)]), "trajectory": Patch([((2, 0), 9.0)])}):
+        sol = engine()
+    assert sol["delta_out"].tolist() == [0.1, 0.5]  # element 1 replaced, element 0 kept
+    assert sol["trajectory"].tolist() == [[0, 0], [1, 2], [9, 4]]  # only row 2, entry 0
+    with replaying({"trajectory": Patch([((1,), [7.0, 7.0])])}):
+        assert engine()["trajectory"][1].tolist() == [7, 7]  # a whole row
