@@ -16,7 +16,16 @@ COMMON_KEYS = {"id", "kind", "topic", "prompt", "source", "tags", "marks"}
 KIND_KEYS = {
     "mcq": {"choices", "answer", "explanation", "shuffle"},
     "essay": {"marking_points", "model_answer"},
-    "calc": {"op", "answer_key", "tolerance", "params", "fixed", "require", "explanation"},
+    "calc": {
+        "op",
+        "answer_key",
+        "tolerance",
+        "decimals",
+        "params",
+        "fixed",
+        "require",
+        "explanation",
+    },
 }
 SAMPLES = 24  # parameter combinations tried per calc template
 DRAW_SEEDS = 5  # full draws (with `require`) per calc template
@@ -149,6 +158,13 @@ def _check_calc(q: Question, run_ops: bool) -> list[str]:
     tol = d.get("tolerance", 0.01)
     if not (_number(tol) and 0 <= tol < 1):
         errs.append(f"tolerance: expected a relative tolerance in [0, 1), got {tol!r}")
+    dec = d.get("decimals")
+    if dec is not None and not (
+        isinstance(dec, int) and not isinstance(dec, bool) and 0 <= dec <= 12
+    ):
+        errs.append(
+            f"decimals: expected the decimal places the answer is asked to, 0 to 12, got {dec!r}"
+        )
     args = {p.name for p in op.params}
     for key in [*params, *fixed]:
         if key not in args:
