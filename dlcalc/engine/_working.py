@@ -108,13 +108,22 @@ class Mistake:
 
     says: one line, ``"the bias is missing"``; right: the correct formula,
     ``"params = (K*K*C + 1)*N"``; keys: the result keys or step names it changes
-    (empty: any).
+    (empty: any); example: arguments where it shows (``dlcalc mistakes`` runs it; default:
+    the command's own example).
     """
 
-    __slots__ = ("id", "says", "right", "keys")
+    __slots__ = ("id", "says", "right", "keys", "example")
 
-    def __init__(self, id: str, says: str, right: str, keys: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        id: str,
+        says: str,
+        right: str,
+        keys: tuple[str, ...] = (),
+        example: Mapping[str, Any] | None = None,
+    ) -> None:
         self.id, self.says, self.right, self.keys = id, says, right, tuple(keys)
+        self.example = dict(example) if example else None
 
     def __repr__(self) -> str:
         return f"Mistake({self.id!r})"
