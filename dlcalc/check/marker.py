@@ -69,11 +69,18 @@ class Item:
 
 
 def _given_json(item: Item) -> Any:
-    from dlcalc.solution import jsonable
-
+    """The answer as the student wrote it: whole numbers stay integers."""
     if item.answer is None:
         return item.raw
-    return jsonable(item.answer.values, "check")
+    values = [n.value for n in item.answer.numbers]
+    shape = item.answer.shape
+    if not shape:
+        return values[0]
+    import numpy as np
+
+    cells = np.empty(len(values), dtype=object)
+    cells[:] = values
+    return cells.reshape(shape).tolist()
 
 
 def mark(

@@ -85,17 +85,9 @@ def emit(
         if fmt_name == "rich":
             from rich.console import Console
 
-            from dlcalc.render.check import STYLES, report_rows
+            from dlcalc.render.rich import render_report
 
-            console = Console()
-            for (label, what, message), item in zip(
-                report_rows(report), report["items"], strict=True
-            ):
-                console.print(
-                    f"[bold {STYLES[item['verdict']]}]{label}[/]  {what}  {message}",
-                    markup=True,
-                    highlight=False,
-                )
+            render_report(report, Console())
         else:
             sys.stdout.write("\n".join(report_lines(report)) + "\n")
         if not ok:

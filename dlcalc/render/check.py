@@ -60,6 +60,14 @@ def annotations(check: dict[str, Any], step_names: list[str]) -> dict[str, dict[
             continue
         name = item["key"].split("[", 1)[0]
         if name not in step_names:
+            # an array whose elements have steps of their own (output[1,0]): mark those
+            for element in item.get("elements", []):
+                cell = f"{name}[{','.join(map(str, element))}]"
+                if cell in step_names:
+                    entry = out.setdefault(
+                        cell, {"verdict": item["verdict"], "texts": [], "first": False}
+                    )
+                    entry["texts"].append(f"your {cell} differs: {LABELS[item['verdict']]}")
             continue
         text = f"you wrote {item['key']} = {given_text(item)}: {LABELS[item['verdict']]}"
         if item.get("elements"):

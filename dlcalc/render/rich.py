@@ -73,3 +73,19 @@ def render(sol: Solution, console: Console, marks: dict | None = None) -> None:
     console.print(result)
     for note in sol.notes:
         console.print(f"[yellow]note:[/] {escape(note)}")
+
+
+def render_report(check: dict, console: Console) -> None:
+    """The examiner's report: one row per checked value, the verdict coloured."""
+    from dlcalc.render.check import STYLES, report_rows
+
+    grid = RichTable.grid(padding=(0, 2))
+    for _ in range(3):
+        grid.add_column()
+    for (label, what, message), item in zip(report_rows(check), check["items"], strict=True):
+        grid.add_row(
+            Text(label, style=f"bold {STYLES[item['verdict']]}"), Text(what), Text(message)
+        )
+    console.print(grid)
+    done = sum(1 for i in check["items"] if i["verdict"] == "right")
+    console.print(Text(f"{done}/{len(check['items'])} right", style="bold"))
