@@ -58,7 +58,7 @@ def _filters(topic: list[str] | None, kind: list[str] | None) -> tuple[list[str]
 
 def _bank(bank: list[str] | None, no_bundled: bool) -> Any:
     from dlcalc.errors import InputError
-    from dlcalc.quiz.bank import load_bank
+    from dlcalc.quiz.loading import load_bank
 
     if no_bundled and not bank:
         raise InputError("--no-bundled: give at least one --bank DIR")

@@ -352,7 +352,7 @@ def run(name: str, args: Mapping[str, Any] | None = None, /, **kwargs: Any) -> A
     bound = op.bind(merged)
     func = op.load()
     inputs = {
-        k: _echo(merged.get(k, merged.get(k.replace("_", "-"))), v)
+        k: _echo(merged.get(k, merged.get(k.replace("_", "-"))), v, op.param(k).kind)
         for k, v in bound.items()
         if v is not None and not _empty_list(v)
     }
@@ -380,10 +380,13 @@ def _mark(solution: Any, answers: tuple[Any, ...], keyed: Mapping[str, Any]) -> 
 ECHO_MAX_ELEMENTS = 10_000
 
 
-def _echo(raw: Any, parsed: Any) -> Any:
-    """How an input is echoed in --json: a file as its @path, a big array by its shape."""
+def _echo(raw: Any, parsed: Any, kind: str = "") -> Any:
+    """How an input is echoed in --json: a file as its @path, a big array by its shape, a
+    domain format (kind "parsed": layer text, a spec file) as the user wrote it."""
     if isinstance(raw, str) and raw.strip().startswith("@"):
         return raw.strip()
+    if kind == "parsed":
+        return raw
     if getattr(parsed, "size", 0) > ECHO_MAX_ELEMENTS:
         return {"shape": list(parsed.shape)}
     return parsed
