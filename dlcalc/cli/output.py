@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from typing import Any
 
@@ -20,9 +19,9 @@ def pick_format(requested: str | None) -> str:
         if name not in FORMATS:
             raise InputError(f"--format: expected one of {', '.join(FORMATS)}; got {requested!r}")
         return name
-    if sys.stdout.isatty() and os.environ.get("TERM") != "dumb":
-        return "rich"
-    return "plain"
+    from dlcalc.cli.env import current
+
+    return current().default_format()
 
 
 def render_text(solution: Solution, name: str, marks: dict | None = None) -> str:
@@ -32,14 +31,15 @@ def render_text(solution: Solution, name: str, marks: dict | None = None) -> str
 
 
 def print_solution(solution: Solution, name: str, marks: dict | None = None) -> None:
-    if name == "rich":
-        from rich.console import Console
+    from dlcalc.cli.env import current
 
+    env = current()
+    if name == "rich":
         from dlcalc.render.rich import render
 
-        render(solution, Console(), marks)
+        render(solution, env.console(), marks)
     else:
-        sys.stdout.write(render_text(solution, name, marks) + "\n")
+        env.write(render_text(solution, name, marks) + "\n")
 
 
 def check_tolerance(check_tol: str | None) -> float | None:
@@ -83,11 +83,10 @@ def emit(
         from dlcalc.render.check import annotations, report_lines
 
         if fmt_name == "rich":
-            from rich.console import Console
-
+            from dlcalc.cli.env import current
             from dlcalc.render.rich import render_report
 
-            render_report(report, Console())
+            render_report(report, current().console())
         else:
             sys.stdout.write("\n".join(report_lines(report)) + "\n")
         if not ok:

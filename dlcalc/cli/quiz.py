@@ -66,13 +66,14 @@ def _bank(bank: list[str] | None, no_bundled: bool) -> Any:
 
 
 def _io() -> Any:
-    import os
-    import sys
+    from dlcalc.cli.env import current
+    from dlcalc.quiz.session import PipeIO
 
-    from dlcalc.quiz.session import PipeIO, RichIO
+    env = current()
+    if env.interactive:
+        from dlcalc.cli.quiz_io import RichIO
 
-    if sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM") != "dumb":
-        return RichIO()
+        return RichIO(env.console())
     return PipeIO()
 
 
