@@ -26,6 +26,13 @@ _HYPER = (
     Param("beta2", "float", "Adam's beta2 [0.999]", lo=0, hi=1),
     Param("eps", "float", "epsilon (lecture 1e-8, adadelta 1e-6; pytorch adagrad 1e-10)", lo=0),
 )
+_BIAS = Param(
+    "bias_correction",
+    "bool",
+    "adam: Kingma & Ba's bias-corrected m_hat = m/(1-beta1^t), v_hat = v/(1-beta2^t) "
+    "(lecture default: the slides' theta -= eta m/sqrt(v + eps); pytorch always corrects)",
+    default=False,
+)
 _WD = Param("weight_decay", "float", "L2 weight decay wd: g += wd*theta [0]", lo=0)
 
 OPS = [
@@ -38,7 +45,9 @@ OPS = [
             "Either --f EXPR --start VEC (the gradient is derived symbolically) or --params VEC "
             "--grads ROWS (one gradient row per step). Lecture convention by default (the "
             "slides' formulas; lr 0.01, rmsprop 0.001); --convention pytorch follows torch.optim "
-            "exactly (its defaults, eps placement, Nesterov form, Adadelta's lr). Expressions: "
+            "exactly (its defaults, eps placement, Nesterov form, Adadelta's lr, Adam's bias "
+            "correction). Lecture adam is the slides' theta -= eta m/sqrt(v + eps); "
+            "--bias-correction adds Kingma & Ba's m_hat, v_hat. Expressions: "
             "numbers, variables, + - * / ** ^, exp log sqrt sin cos tan sinh cosh tanh sigmoid abs."
         ),
         params=(
@@ -65,6 +74,7 @@ OPS = [
             *_HYPER,
             Param("dampening", "float", "pytorch momentum's dampening tau [0]", lo=0, hi=1),
             _WD,
+            _BIAS,
             _CONVENTION,
         ),
         result_keys=("trajectory", "grads", "values", "final", "hyperparameters"),
@@ -94,6 +104,7 @@ OPS = [
             _VARS,
             *_HYPER,
             _WD,
+            _BIAS,
             _CONVENTION,
             Param("plot", "bool", "draw f per step (and 2-D paths) in the terminal", default=False),
         ),

@@ -52,6 +52,20 @@ def test_optim_plain_working(cli):
     assert "Trajectory" in out
 
 
+def test_optim_adam_bias_correction_flag(cli):
+    base = ("optim", "adam", "--params", "0.5", "--grads", "0.2", "--lr", "0.1")
+    # the slides: m = 0.1*0.2 = 0.02, v = 0.001*0.04 = 0.00004,
+    # theta_1 = 0.5 - 0.1*0.02/sqrt(0.00004 + 1e-8)
+    data = cli.json(*base)
+    slides = 0.5 - 0.1 * 0.02 / (0.00004 + 1e-8) ** 0.5
+    assert data["result"]["final"] == pytest.approx([slides], rel=1e-12)
+    # --bias-correction: m_hat = 0.02/0.1 = 0.2, v_hat = 0.00004/0.001 = 0.04,
+    # theta_1 = 0.5 - 0.1*0.2/(sqrt(0.04) + 1e-8) = 0.5 - 0.02/0.20000001
+    data = cli.json(*base, "--bias-correction")
+    assert data["result"]["final"] == pytest.approx([0.5 - 0.02 / (0.2 + 1e-8)], rel=1e-12)
+    assert data["inputs"]["bias_correction"] is True
+
+
 def test_optim_pytorch_convention_flag(cli):
     data = cli.json(
         "optim", "adagrad", "--f", "x^2", "--start", "1", "--steps", "1",

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from dlcalc.engine.optim.defaults import DEFAULTS, LETTER, NAMES, RULES, resolve
+from dlcalc.engine.optim.defaults import DEFAULTS, LETTER, NAMES, resolve, rule
 from dlcalc.engine.optim.rules import Optimizer
 from dlcalc.errors import ComputationError, InputError, LimitError
 from dlcalc.solution import Plot, Solution, Step, Table, fmt
@@ -280,10 +280,13 @@ def optim(
     dampening: float | None = None,
     weight_decay: float | None = None,
     convention: str = "lecture",
+    bias_correction: bool = False,
 ) -> Solution:
     """Run optimizer ``name`` for N steps from theta_0 on f (or on the given gradient rows).
 
     Rules: see :mod:`dlcalc.engine.optim.rules` (lecture or PyTorch convention).
+    bias_correction: Adam with Kingma & Ba's m_hat, v_hat (lecture; the slides' formula
+    has none; the PyTorch convention always corrects, as torch does).
     start/params: (d,); grads: (N, d). Returns trajectory (N+1, d), grads (N, d),
     values (N+1,) when f is given, final (d,).
     """
@@ -301,6 +304,8 @@ def optim(
         weight_decay=weight_decay,
     )
     hp, notes = resolve(name, convention, given)
+    notes += _bias_notes(name, convention, bias_correction)
+    corrected = bias_correction or convention == "pytorch"
     steps_out: list[Step] = []
     if isinstance(source, Objective):
         names = source.names
@@ -315,13 +320,13 @@ def optim(
     steps_out.append(
         Step(
             f"Hyper-parameters ({convention} convention)",
-            RULES[convention][name],
+            rule(name, convention, corrected),
             f"defaults {_hyper_text(dict(defaults))}; given: {told}",
             _hyper_text(hp),
         )
     )
     steps_out.append(Step("Start", "theta_0", "", _s(theta0)))
-    opt = Optimizer(name, convention, hp, theta0.size)
+    opt = Optimizer(name, convention, hp, theta0.size, bias_correction=corrected)
     traj, used, lines = _run(opt, source, theta0, n, SHOW_STEPS)
     steps_out += lines
     values = _values(source, traj, name) if isinstance(source, Objective) else None
@@ -337,10 +342,6 @@ def optim(
         )
     if convention == "pytorch" and name in ("adagrad", "rmsprop", "adam"):
         notes.append("pytorch: lr_decay=0, centered=False, amsgrad=False (torch's defaults)")
-    if convention == "lecture" and name == "adam":
-        notes.append(
-            "the slides write theta -= eta m / sqrt(v + eps); this uses bias-corrected m_hat, v_hat"
-        )
     result: dict[str, Any] = {"trajectory": traj, "grads": used}
     if values is not None:
         result["values"] = values
@@ -352,6 +353,24 @@ def optim(
         notes=notes,
         tables=[_table(names, traj, used, values)],
     )
+
+
+def _bias_notes(name: str, convention: str, bias_correction: bool) -> list[str]:
+    """What --bias-correction did: which Adam formula the working uses."""
+    if name != "adam":
+        return [f"--bias-correction is not used by {name}; ignored"] if bias_correction else []
+    if convention == "pytorch":
+        told = "; --bias-correction changes nothing" if bias_correction else ""
+        return [f"pytorch: torch's Adam always bias-corrects (m_hat, v_hat){told}"]
+    if bias_correction:
+        return [
+            "adam with Kingma & Ba's bias correction (--bias-correction): "
+            "theta -= eta m_hat / (sqrt(v_hat) + eps), m_hat = m/(1-beta1^t), v_hat = v/(1-beta2^t)"
+        ]
+    return [
+        "adam as on the slides: theta -= eta m / sqrt(v + eps), no bias correction "
+        "(--bias-correction for Kingma & Ba's m_hat, v_hat)"
+    ]
 
 
 def _parse_names(optimizers: Sequence[str]) -> list[str]:
@@ -381,12 +400,13 @@ def optim_compare(
     eps: float | None = None,
     weight_decay: float | None = None,
     convention: str = "lecture",
+    bias_correction: bool = False,
     plot: bool = False,
 ) -> Solution:
     """Run several optimizers for N steps from the same start on f; compare f(theta_N).
 
     Each optimizer uses its convention's defaults unless a flag sets a value (shared by
-    all that use it). Returns final {name: f(theta_N) or None if it diverged},
+    all that use it); ``bias_correction`` as for :func:`optim` (Adam only). Returns final {name: f(theta_N) or None if it diverged},
     params {name: theta_N}, best (lowest f).
     """
     chosen = _parse_names(optimizers)
@@ -416,11 +436,15 @@ def optim_compare(
     params: dict[str, Any] = {}
     rows: list[tuple[Any, ...]] = []
     notes: list[str] = []
+    if "adam" in chosen:
+        notes += _bias_notes("adam", convention, bias_correction)
+    corrected = bias_correction or convention == "pytorch"
     curves: list[tuple[str, Any, Any]] = []
     paths: list[tuple[str, Any, Any]] = []
     for name in chosen:
         hp, _ = resolve(name, convention, given)
-        opt = Optimizer(name, convention, hp, theta0.size)
+        opt = Optimizer(name, convention, hp, theta0.size, bias_correction=corrected)
+        text = rule(name, convention, corrected)
         try:
             traj, _, _ = _run(opt, source, theta0, n, 0)
             values = _values(source, traj, name)
@@ -428,13 +452,11 @@ def optim_compare(
             final[name], params[name] = None, None
             notes.append(str(exc))
             rows.append((name, _hyper_text(hp), "diverged", "diverged"))
-            out_steps.append(Step(name, RULES[convention][name], _hyper_text(hp), "diverged"))
+            out_steps.append(Step(name, text, _hyper_text(hp), "diverged"))
             continue
         final[name], params[name] = float(values[-1]), traj[-1].tolist()
         rows.append((name, _hyper_text(hp), _s(traj[-1]), values[-1]))
-        out_steps.append(
-            Step(f"{name}: f(theta_{n})", RULES[convention][name], _hyper_text(hp), values[-1])
-        )
+        out_steps.append(Step(f"{name}: f(theta_{n})", text, _hyper_text(hp), values[-1]))
         curves.append((name, list(range(n + 1)), values))
         if theta0.size == 2:
             paths.append((name, traj[:, 0], traj[:, 1]))

@@ -9,11 +9,13 @@ Lecture (slides; CONTRACT section 2 "Optimization"):
 - adadelta: E = rho E + (1-rho) g^2;  d = -sqrt(D + eps)/sqrt(E + eps) g;
             D = rho D + (1-rho) d^2;  th += d
 - rmsprop:  E = rho E + (1-rho) g^2;  th -= lr g / sqrt(E + eps)
-- adam:     m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;
-            th -= lr (m/(1-b1^t)) / (sqrt(v/(1-b2^t)) + eps)
+- adam:     m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;  th -= lr m / sqrt(v + eps)
+            (the slides' formula); with ``bias_correction`` Kingma & Ba's
+            m_hat = m/(1-b1^t), v_hat = v/(1-b2^t);  th -= lr m_hat / (sqrt(v_hat) + eps)
 
 PyTorch: the algorithms documented for ``torch.optim`` (SGD with momentum, dampening and
-nesterov=True, Adagrad, Adadelta, RMSprop, Adam), with torch's defaults. Every rule
+nesterov=True, Adagrad, Adadelta, RMSprop, Adam (always bias-corrected)), with torch's
+defaults. Every rule
 optionally adds L2 weight decay to the gradient first (g += wd th), as torch does.
 
 Parameters and state are 1-D float arrays of the same length (one entry per variable).
@@ -39,8 +41,18 @@ class Optimizer:
     gradient with numbers substituted (used only when explaining).
     """
 
-    def __init__(self, name: str, convention: str, hp: dict[str, float], dim: int) -> None:
+    def __init__(
+        self,
+        name: str,
+        convention: str,
+        hp: dict[str, float],
+        dim: int,
+        *,
+        bias_correction: bool = False,
+    ) -> None:
         self.name, self.convention, self.hp, self.dim = name, convention, hp, dim
+        # Adam: Kingma & Ba's bias correction (torch always applies it; the slides do not)
+        self.bias_correction = bias_correction or convention == "pytorch"
         self.t = 0
         self.state: dict[str, np.ndarray] = {}
         self._rule = getattr(self, f"_{convention}_{name}", None) or getattr(self, f"_{name}")
@@ -327,6 +339,15 @@ class Optimizer:
             f"{fmt(b2)}*{self.s(v)} + (1 - {fmt(b2)})*{self.s(g)}^2",
             v_new,
         )
+        if not self.bias_correction:  # the slides: theta -= eta m / sqrt(v + eps)
+            new = th - lr * m_new / np.sqrt(v_new + eps)
+            self.theta_line(
+                f"theta_{t} = theta_{t - 1} - eta m_{t} / sqrt(v_{t} + eps)",
+                f"{self.s(th)} - {fmt(lr)}*{self.s(m_new)} / sqrt({self.s(v_new)} + {fmt(eps)})",
+                new,
+            )
+            self.state["m"], self.state["v"] = m_new, v_new
+            return new, g
         c1, c2 = 1 - b1**t, 1 - b2**t
         m_hat, v_hat = m_new / c1, v_new / c2
         self.line(
