@@ -48,7 +48,8 @@ OPS = [
             "exactly (its defaults, eps placement, Nesterov form, Adadelta's lr, Adam's bias "
             "correction). Lecture adam is the slides' theta -= eta m/sqrt(v + eps); "
             "--bias-correction adds Kingma & Ba's m_hat, v_hat. Expressions: "
-            "numbers, variables, + - * / ** ^, exp log sqrt sin cos tan sinh cosh tanh sigmoid abs."
+            "numbers, variables, + - * / ** ^, exp log sqrt sin cos tan sinh cosh tanh sigmoid abs. "
+            "The answer is final (theta after the last step)."
         ),
         params=(
             Param(
@@ -78,6 +79,7 @@ OPS = [
             _CONVENTION,
         ),
         result_keys=("trajectory", "grads", "values", "final", "hyperparameters"),
+        answers=("final",),
         example={"name": "adam", "f": "x^2 + 10*y^2", "start": "1,1", "steps": 3, "lr": 0.1},
     ),
     Op(
@@ -88,7 +90,8 @@ OPS = [
         description=(
             "Runs each optimizer (all seven unless --optimizers) for --steps updates from "
             "--start on --f, with its convention's defaults unless a flag sets a value. "
-            "Also reachable as 'dlcalc optim compare'."
+            "Also reachable as 'dlcalc optim compare'. The answer is final "
+            "(f after N steps per optimizer)."
         ),
         params=(
             Param("f", "str", "objective f, e.g. 'x^2 + 10*y^2'", default=REQUIRED, metavar="EXPR"),
@@ -109,6 +112,7 @@ OPS = [
             Param("plot", "bool", "draw f per step (and 2-D paths) in the terminal", default=False),
         ),
         result_keys=("final", "params", "best"),
+        answers=("final",),
         example={
             "f": "x^2 + 10*y^2",
             "start": "1,1",

@@ -15,8 +15,10 @@ def test_optim_json_keys_and_values(cli):
     np.testing.assert_allclose(result["trajectory"], [[1], [0.8], [0.64]], rtol=1e-12)
     np.testing.assert_allclose(result["grads"], [[2], [1.6]], rtol=1e-12)
     assert result["values"] == pytest.approx([1, 0.64, 0.4096])
-    for step in data["steps"]:
-        assert set(step) == {"title", "formula", "substituted", "value"}
+    for step in data["steps"]:  # a step named for checking (issue 15) also has its name
+        assert set(step) - {"name"} == {"title", "formula", "substituted", "value"}
+    named = [(s["name"], s["value"]) for s in data["steps"] if "name" in s]
+    assert ("trajectory", 0.8) in named and ("grads", 2) in named
 
 
 def test_optim_with_given_grads_two_params(cli):

@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from dlcalc.engine._working import Working
 from dlcalc.engine.optim.defaults import DEFAULTS, LETTER, NAMES, resolve, rule
-from dlcalc.engine.optim.rules import Optimizer
+from dlcalc.engine.optim.rules import Optimizer, as_row
 from dlcalc.errors import ComputationError, InputError, LimitError
 from dlcalc.solution import Plot, Solution, Step, Table, fmt
 
@@ -204,10 +205,11 @@ def _run(
 ) -> tuple[np.ndarray, np.ndarray, list[Step]]:
     traj = np.empty((n + 1, theta0.size))
     used = np.empty((n, theta0.size))
-    traj[0] = theta = theta0
+    traj[0] = theta = opt.keep("trajectory", theta0, at=0)
     lines: list[Step] = []
     for t in range(1, n + 1):
         theta, g = opt.step(theta, source.grad, source.describe, explain=t <= show)
+        theta = opt.keep("trajectory", theta, at=t)  # a student's own theta_t goes on
         traj[t], used[t - 1] = theta, g
         lines += opt.lines
     return traj, used, lines
@@ -284,7 +286,10 @@ def optim(
 ) -> Solution:
     """Run optimizer ``name`` for N steps from theta_0 on f (or on the given gradient rows).
 
-    Rules: see :mod:`dlcalc.engine.optim.rules` (lecture or PyTorch convention).
+    Rules: see :mod:`dlcalc.engine.optim.rules` (lecture or PyTorch convention), with
+    the named values a student can check (``trajectory`` row by row from t = 0, ``grads``,
+    the optimizer's state such as ``m``, ``v``, ``m_hat``, ``v_hat``, ``G``, ``E``; then
+    ``final``); misconceptions: :mod:`dlcalc.engine.optim.mistakes`.
     bias_correction: Adam with Kingma & Ba's m_hat, v_hat (lecture; the slides' formula
     has none; the PyTorch convention always corrects, as torch does).
     start/params: (d,); grads: (N, d). Returns trajectory (N+1, d), grads (N, d),
@@ -292,6 +297,7 @@ def optim(
     """
     if name not in NAMES:
         raise InputError(f"NAME: expected one of {', '.join(NAMES)}, got {name!r}")
+    w = Working()
     source, theta0, n = _setup(name, f, start, params, grads, steps, vars, convention)
     given = dict(
         lr=lr,
@@ -325,15 +331,17 @@ def optim(
             _hyper_text(hp),
         )
     )
-    steps_out.append(Step("Start", "theta_0", "", _s(theta0)))
-    opt = Optimizer(name, convention, hp, theta0.size, bias_correction=corrected)
+    start_step = Step("Start", "theta_0", "", _s(theta0), name="trajectory")
+    steps_out.append(start_step)
+    opt = Optimizer(name, convention, hp, theta0.size, bias_correction=corrected, w=w)
     traj, used, lines = _run(opt, source, theta0, n, SHOW_STEPS)
+    start_step.value = _s(traj[0])
     steps_out += lines
     values = _values(source, traj, name) if isinstance(source, Objective) else None
     if n > SHOW_STEPS:
         notes.append(f"steps {SHOW_STEPS + 1}..{n} apply the same rule; see the trajectory table")
-    final = traj[-1]
-    steps_out.append(Step(f"After {n} step(s)", f"theta_{n}", "", _s(final)))
+    final = as_row(w.keep("final", traj[-1]), theta0.size)
+    steps_out.append(Step(f"After {n} step(s)", f"theta_{n}", "", _s(final), name="final"))
     if values is not None:
         steps_out.append(
             Step(
@@ -347,8 +355,8 @@ def optim(
         result["values"] = values
     result["final"] = final
     result["hyperparameters"] = {k: v for k, v in hp.items()}
-    return Solution(
-        result=result,
+    return w.solution(
+        result,
         steps=steps_out,
         notes=notes,
         tables=[_table(names, traj, used, values)],
@@ -410,6 +418,7 @@ def optim_compare(
     params {name: theta_N}, best (lowest f).
     """
     chosen = _parse_names(optimizers)
+    w = Working()  # its variant rules apply to every optimizer; nothing is kept row by row
     source, theta0, n = _setup("sgd", f, start, None, None, steps, vars, convention)
     assert isinstance(source, Objective)
     given = dict(
@@ -443,7 +452,9 @@ def optim_compare(
     paths: list[tuple[str, Any, Any]] = []
     for name in chosen:
         hp, _ = resolve(name, convention, given)
-        opt = Optimizer(name, convention, hp, theta0.size, bias_correction=corrected)
+        opt = Optimizer(
+            name, convention, hp, theta0.size, bias_correction=corrected, w=w, track=False
+        )
         text = rule(name, convention, corrected)
         try:
             traj, _, _ = _run(opt, source, theta0, n, 0)
@@ -480,8 +491,8 @@ def optim_compare(
         ["optimizer", "hyper-parameters", "theta_N", "f(theta_N)"],
         rows,
     )
-    return Solution(
-        result={"final": final, "params": params, "best": best},
+    return w.solution(
+        {"final": final, "params": params, "best": best},
         steps=out_steps,
         notes=notes,
         tables=[table],
