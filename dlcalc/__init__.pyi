@@ -186,6 +186,7 @@ def optim(
     eps: float | None = ...,
     dampening: float | None = ...,
     weight_decay: float | None = ...,
+    bias_correction: bool = ...,
     convention: Literal["lecture", "pytorch"] = ...,
 ) -> Solution:
     """Run sgd, momentum, nag, adagrad, adadelta, rmsprop or adam step by step."""
@@ -205,6 +206,7 @@ def optim_compare(
     beta2: float | None = ...,
     eps: float | None = ...,
     weight_decay: float | None = ...,
+    bias_correction: bool = ...,
     convention: Literal["lecture", "pytorch"] = ...,
     plot: bool = ...,
 ) -> Solution:

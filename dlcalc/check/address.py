@@ -67,9 +67,12 @@ def split(item: str) -> tuple[Address | None, str]:
 
 
 def whole_value(solution: Any, name: str) -> Any:
-    """The result ``name``, else the value of the step called ``name``."""
+    """The result ``name``, else a named value of the run, else the step called ``name``."""
     if name in solution.result:
         return solution.result[name]
+    named = getattr(solution, "named", None) or {}
+    if name in named:
+        return named[name]
     for step in solution.steps:
         if step.name == name:
             return step.value
@@ -78,6 +81,9 @@ def whole_value(solution: Any, name: str) -> Any:
 
 def known_names(solution: Any) -> list[str]:
     names = list(solution.result)
+    for name in getattr(solution, "named", None) or {}:
+        if name not in names:
+            names.append(name)
     for step in solution.steps:
         if step.name and step.name not in names:
             names.append(step.name)

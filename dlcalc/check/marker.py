@@ -46,12 +46,11 @@ class Item:
         self.replayed_from: list[Item] = []
 
     def to_dict(self) -> dict[str, Any]:
-        from dlcalc.solution import jsonable
 
         out: dict[str, Any] = {
             "key": str(self.address),
             "given": _given_json(self),
-            "expected": jsonable(self.true, "check"),
+            "expected": _expected_json(self.true),
             "verdict": self.verdict,
             "precision": self.precision,
             "mistake": (
@@ -66,6 +65,21 @@ class Item:
         if self.replayed_from:
             out["given_earlier"] = {str(i.address): _given_json(i) for i in self.replayed_from}
         return out
+
+
+def _expected_json(value: Any) -> Any:
+    """The true value as JSON; a row never computed (NaN: m of step 0) is null."""
+    from dlcalc.solution import jsonable
+
+    try:
+        return jsonable(value, "check")
+    except DlcalcError:
+        import numpy as np
+
+        arr = np.asarray(value, dtype=float)
+        cells = np.where(np.isfinite(arr), arr, np.nan).astype(object)
+        cells[~np.isfinite(arr)] = None
+        return cells.tolist()
 
 
 def _given_json(item: Item) -> Any:
@@ -393,10 +407,13 @@ def _wrong_message(item: Item) -> str:
     from dlcalc.solution import fmt
 
     parts = []
-    if item.bad:
+    import numpy as np
+
+    if item.bad and np.size(item.true) > 1:
         shown = ", ".join("[" + ",".join(str(j) for j in idx) + "]" for idx in item.bad[:8])
         more = f" and {len(item.bad) - 8} more" if len(item.bad) > 8 else ""
-        parts.append(f"element{'s' if len(item.bad) > 1 else ''} {shown}{more} differ")
+        verb = "differ" if len(item.bad) > 1 else "differs"
+        parts.append(f"element{'s' if len(item.bad) > 1 else ''} {shown}{more} {verb}")
     if item.note:
         parts.append(item.note)
     parts.append(f"the answer is {fmt(item.true)}")

@@ -32,6 +32,7 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
             "gamma and beta were not applied (the output is x_hat)",
             "y = gamma x_hat + beta",
             ("output",),
+            example={"input": "1,2; 3,6; 5,4", "gamma": "2,0.5", "beta": "1,0"},
         ),
     ),
     "bn-infer": (
@@ -46,6 +47,8 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
             "the batch standard deviations were averaged (and squared) instead of the variances",
             "Var[x] = m/(m-1) E_B[sigma_B^2]: average the variances",
             ("var", "scale", "shift", "output"),
+            # batch variances differ (8/3 and 32/3): the mean of the stds squared is not theirs
+            example={"batch": ["1,2; 3,6; 5,4", "0,0; 4,2; 8,4"], "x": "3,3"},
         ),
         Mistake(
             "eps-outside-sqrt",

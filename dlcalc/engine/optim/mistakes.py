@@ -81,7 +81,30 @@ def _optim() -> tuple[Mistake, ...]:
     )
 
 
-_ALL = _optim()
+# Where each slip shows (dlcalc mistakes runs these; the optim example is adam on a bowl).
+_BOWL = {"f": "x^2 + 10*y^2", "start": "1,1", "steps": 3}
+_EXAMPLES = {
+    "adam-no-bias-correction": {"name": "adam", **_BOWL, "lr": 0.1, "bias_correction": True},
+    "eps-inside-sqrt": {"name": "rmsprop", "params": "1", "grads": "1e-4", "lr": 0.01,
+                        "convention": "pytorch"},
+    "momentum-sign": {"name": "momentum", **_BOWL, "lr": 0.01},
+    "nag-grad-at-theta": {"name": "nag", **_BOWL, "lr": 0.01},
+    "adagrad-no-accumulate": {"name": "adagrad", **_BOWL, "lr": 0.1},
+    "no-one-minus-rho": {"name": "rmsprop", **_BOWL, "lr": 0.01},
+}  # fmt: skip
+_COMPARE_EXAMPLE = {
+    "f": "x^2 + 10*y^2",
+    "start": "1,1",
+    "steps": 5,
+    "optimizers": "momentum,nag,adagrad,rmsprop,adam",
+}
+
+
+def _with_example(m: Mistake, example: dict | None) -> Mistake:
+    return Mistake(m.id, m.says, m.right, m.keys, example=example)
+
+
+_ALL = tuple(_with_example(m, _EXAMPLES.get(m.id)) for m in _optim())
 # optim compare runs the same update rules: the same slips change f(theta_N) per optimizer
 _IN_COMPARE = (
     "adam-bias-corrected",
@@ -97,6 +120,16 @@ _IN_COMPARE = (
 MISTAKES: dict[str, tuple[Mistake, ...]] = {
     "optim": _ALL,
     "optim-compare": tuple(
-        Mistake(m.id, m.says, m.right, _COMPARE) for m in _ALL if m.id in _IN_COMPARE
+        Mistake(
+            m.id,
+            m.says,
+            m.right,
+            _COMPARE,
+            example={**_COMPARE_EXAMPLE, "bias_correction": True}
+            if m.id == "adam-no-bias-correction"
+            else _COMPARE_EXAMPLE,
+        )
+        for m in _ALL
+        if m.id in _IN_COMPARE
     ),
 }
