@@ -33,7 +33,7 @@ class Item:
     """One checked value while it is being marked."""
 
     __slots__ = ("address", "raw", "answer", "true", "verdict", "precision", "note",
-                 "mistake", "message", "bad", "position", "replayed_from")  # fmt: skip
+                 "mistake", "message", "bad", "position", "replayed_from", "also")  # fmt: skip
 
     def __init__(self, address: Address, raw: Any) -> None:
         self.address, self.raw = address, raw
@@ -44,6 +44,7 @@ class Item:
         self.bad: list[tuple[int, ...]] = []
         self.position = math.inf
         self.replayed_from: list[Item] = []
+        self.also: list[Any] = []  # other misconceptions that give the same value
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -62,6 +63,8 @@ class Item:
         }
         if self.bad:
             out["elements"] = [list(i) for i in self.bad]
+        if self.also:
+            out["also"] = [{"id": m.id, "says": m.says} for m in self.also]
         if self.replayed_from:
             out["given_earlier"] = {str(i.address): _given_json(i) for i in self.replayed_from}
         return out
@@ -349,9 +352,12 @@ def _list(items: list[Item]) -> str:
 
 
 def _named_mistake(solution: Any, item: Item, rule: Rule, replays: dict[str, Any]) -> None:
+    """The first catalogued misconception whose replay gives the student's value; any other
+    that gives the same value is named as an alternative (an examiner cannot tell them apart)."""
     if item.answer is None or solution.rerun is None:
         return
     slips = set(getattr(solution, "slips", ()) or ())
+    found: list[tuple[Any, Any]] = []
     for mistake in mistakes_for(solution.op):
         if slips and mistake.id not in slips:
             continue  # the engine did not consult this rule: it cannot apply to this run
@@ -371,9 +377,15 @@ def _named_mistake(solution: Any, item: Item, rule: Rule, replays: dict[str, Any
             continue  # the rule does not change this value
         ok, _, _, _ = compare(item.answer, value, rule)
         if ok:
-            item.verdict, item.mistake = MISTAKE, mistake
-            item.message = _mistake_message(item, replayed, mistake)
-            return
+            found.append((mistake, replayed))
+    if not found:
+        return
+    mistake, replayed = found[0]
+    item.verdict, item.mistake = MISTAKE, mistake
+    item.message = _mistake_message(item, replayed, mistake)
+    item.also = [m for m, _ in found[1:]]
+    if item.also:
+        item.message += " (or: " + "; ".join(m.says for m in item.also) + ")"
 
 
 def _equal(a: Any, b: Any) -> bool:
@@ -399,8 +411,14 @@ def _mistake_message(item: Item, replayed: Any, mistake: Any) -> str:
 
 
 def _plain_substitution(text: str) -> str:
-    """The substituted formula up to its first `` = `` (``floor(216/4) + 1``)."""
-    return (text or "").split(" = ")[0].strip()
+    """The substituted formula up to its first `` = `` (``floor(216/4) + 1``), when it is all
+    numbers (a substitution that still holds symbols explains nothing)."""
+    import re
+
+    head = (text or "").split(" = ")[0].strip()
+    bare = re.sub(r"\b(floor|ceil|sqrt|exp|log|ln|max|min|abs|tanh|sigma|e)\b", "", head)
+    bare = re.sub(r"\d[eE][-+]?\d", "", bare)
+    return "" if re.search(r"[A-Za-z_]", bare) else head
 
 
 def _wrong_message(item: Item) -> str:
