@@ -90,6 +90,7 @@ OPS = [
         ),
         params=_net_params(),
         result_keys=("net_hidden", "y", "net_out", "z"),
+        answers=("z",),
         example=dict(_NET),
     ),
     Op(
@@ -100,7 +101,9 @@ OPS = [
         description=(
             "delta_k = (t_k - z_k) f'(net_k); delta_j = f'(net_j) sum_k w_kj delta_k; "
             "Delta w_kj = eta delta_k y_j; Delta w_ji = eta delta_j x_i; Delta b = eta delta; "
-            "new = old + Delta."
+            "new = old + Delta. The answer: the updated weights w2_new, b2_new, w1_new, "
+            "b1_new; loss, deltas and the forward values (net_hidden, y, net_out, z) can be "
+            "checked by name."
         ),
         params=(
             *_net_params(),
@@ -121,6 +124,7 @@ OPS = [
             "b1_new",
             "loss_after",
         ),
+        answers=("w2_new", "b2_new", "w1_new", "b1_new"),
         example={**_NET, "target": "0.01,0.99", "lr": 0.5},
     ),
     Op(
