@@ -199,7 +199,8 @@ OPS = [
         summary="Autoencoder forward pass and reconstruction loss (optionally one backprop step).",
         description=(
             "y = f(W1 x + b1), z = f(W2 y + b2); square: ||x - z||^2; cross-entropy: "
-            "-sum x ln z + (1-x) ln(1-z). With --lr one gradient step on the loss."
+            "-sum x ln z + (1-x) ln(1-z). With --lr one gradient step on the loss. The answer: "
+            "the reconstruction z and the loss."
         ),
         params=(
             Param("x", "vector", "input x (d values), also the target", default=REQUIRED),
@@ -220,6 +221,7 @@ OPS = [
             _ALPHA,
         ),
         result_keys=("y", "z", "loss"),
+        answers=("z", "loss"),
         example={
             "x": "1,0",
             "w1": "0.5,-0.5",

@@ -118,6 +118,7 @@ _ACT = (
         "tanh' is written 1 - f instead of 1 - f^2",
         "tanh'(s) = 1 - tanh(s)^2",
         ("derivative",),
+        {"name": "tanh", "x": "-1,0,2"},
     ),
     Mistake(
         "sigmoid-sign",
@@ -130,12 +131,14 @@ _ACT = (
         "the leaky slope alpha is applied to the positive side",
         "f(s) = s if s >= 0 else alpha*s; f'(s) = 1 if s > 0 else alpha",
         ("value", "derivative"),
+        {"name": "leaky-relu", "x": "-2,0,3", "alpha": 0.1},
     ),
     Mistake(
         "deriv-at-zero",
         "f'(0) is taken as 1 (the right slope)",
         "f'(0) is the left slope, as in PyTorch: relu 0, leaky-relu alpha",
         ("derivative",),
+        {"name": "relu", "x": "-1,0,2"},
     ),
 )
 
@@ -146,6 +149,7 @@ _DROPOUT = (
         "lecture: p keeps a unit (r ~ Bernoulli(p), test-time scale p); "
         "pytorch: p drops a unit (output r*y/(1 - p))",
         ("output", "mask", "scale"),
+        {"input": "0.5,1.2,-0.3,2", "p": 0.8, "mask": "1,0,1,1"},
     ),
     Mistake(
         "inverted-in-lecture",
@@ -179,12 +183,14 @@ _INIT = (
         "He with n_in + n_out instead of n_in",
         "he: Var = 2/n_in, a = sqrt(6/n_in)",
         ("bound", "variance", "std"),
+        {"scheme": "he", "fan_in": 400, "fan_out": 300},
     ),
     Mistake(
         "he-one-over-n",
         "He with 1/n: the ReLU factor 2 is missing",
         "he: Var = 2/n_in (E[x^2] = Var[y]/2 under ReLU)",
         ("bound", "variance", "std"),
+        {"scheme": "he", "fan_in": 400},
     ),
     Mistake(
         "std-is-variance",
@@ -221,6 +227,16 @@ _PERCEPTRON = (
     ),
 )
 
+# the ae op's example with the cross-entropy loss
+_AE_CE = {
+    "x": "1,0",
+    "w1": "0.5,-0.5",
+    "b1": "0",
+    "w2": "1; -1",
+    "b2": "0,0",
+    "loss": "cross-entropy",
+}
+
 _AE = (
     Mistake(
         "loss-no-square",
@@ -245,16 +261,23 @@ _AE = (
         "the logarithm is taken to base 10",
         "J = -sum_k [x_k ln z_k + (1 - x_k) ln(1 - z_k)], natural log",
         ("loss",),
+        _AE_CE,
     ),
     Mistake(
         "ce-sign",
         "the minus sign of the cross-entropy is lost",
         "J = -sum_k [x_k ln z_k + (1 - x_k) ln(1 - z_k)] >= 0",
         ("loss",),
+        _AE_CE,
     ),
 )
 
 MISTAKES: dict[str, tuple[Mistake, ...]] = {
     "forward": _FORWARD,
     "backprop": _BACKPROP,
+    "act": _ACT,
+    "dropout": _DROPOUT,
+    "init": _INIT,
+    "perceptron": _PERCEPTRON,
+    "ae": _AE,
 }

@@ -20,6 +20,7 @@ from dlcalc.solution import Solution, Step, fmt
 MAX_UNITS = 8  # units worked one by one per layer; beyond that whole vectors
 MAX_TERMS = 8  # terms of a sum written out
 MAX_ENTRIES = 8  # weight changes written entry by entry
+_FORWARD_KEYS = ("net_hidden", "y", "net_out", "z")
 
 
 def neg(v: float) -> str:
@@ -174,13 +175,14 @@ def _jacobian_from_f(act: str, f: np.ndarray) -> np.ndarray:
 
 
 def forward_steps(
-    x, w1, b1, w2, b2, p: Pass, act: str, out_act: str, alpha, summary: bool = False
+    x, w1, b1, w2, b2, p: Pass, act: str, out_act: str, alpha, summary: tuple[str, ...] = ()
 ) -> list[Step]:
     """net_j, y_j, net_k, z_k unit by unit (whole vectors for wide layers).
 
     Steps with a whole vector are named by their key (``net_hidden``, ``y``, ``net_out``,
-    ``z``); ``summary`` (the command's result does not hold these values: backprop, ae):
-    a layer worked unit by unit ends with its whole vector as a named step (a one-unit
+    ``z``); ``summary``: those of these keys the command's result does not hold (backprop: all
+    four, ae: the net inputs): a layer worked unit by unit ends with its whole vector as a
+    named step (a one-unit
     layer's step is itself named), so a student's ``z`` or ``y[1]`` can be checked."""
     steps: list[Step] = []
     layers = (
@@ -210,7 +212,7 @@ def forward_steps(
                     net[i],
                 )
             )
-        if summary:
+        if key in summary:
             wx = "W1 x + b1" if out == "y" else "W2 y + b2"
             _summarise(steps, net, key, f"Net inputs, {layer} layer", f"{formula[:5]} = {wx}")
         if name == "softmax":
@@ -227,7 +229,7 @@ def forward_steps(
                         f[i],
                     )
                 )
-            if summary:
+            if out in summary:
                 _summarise(steps, f, out, f"Outputs, {layer} layer", f"{out} = f(net_{u})")
     return steps
 
@@ -516,7 +518,7 @@ def backprop(
         raise InputError(f"--target: expected {c} values (one per output unit), got {target.size}")
     w = Working()
     p = Pass(x, w1, b1, w2, b2, act, out_act, alpha, w=w, rules=True)
-    steps = forward_steps(x, w1, b1, w2, b2, p, act, out_act, alpha, summary=True)
+    steps = forward_steps(x, w1, b1, w2, b2, p, act, out_act, alpha, summary=_FORWARD_KEYS)
     err = target - p.z
     half = 1.0 if w.slip("loss-no-half") else 0.5
     loss = w.keep("loss", half * float(err @ err))

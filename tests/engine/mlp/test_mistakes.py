@@ -278,3 +278,243 @@ def test_enough_mistakes_per_command():
     counts = {cmd: len(ms) for cmd, ms in MISTAKES.items()}
     assert counts["backprop"] >= 5 and counts["forward"] >= 3
     assert all(n >= 3 for n in counts.values()), counts
+
+
+# ---------------------------------------------------------------- act
+
+
+def test_act_deriv_on_net():
+    # sigma'(s) written s(1 - s) at s = -1, 0, 2: (-1*2, 0*1, 2*(-1)) = (-2, 0, -2)
+    # (right: sigma(s)(1 - sigma(s)) = (0.1966119, 0.25, 0.1049936))
+    args = {"name": "sigmoid", "x": "-1,0,2"}
+    assert ops.run("act", args)["derivative"] == A([0.1966119, 0.25, 0.1049936], abs=1e-7)
+    assert run("act", args, "deriv-on-net")["derivative"] == close([-2.0, 0.0, -2.0])
+
+
+def test_act_deriv_on_net_tanh():
+    # tanh'(s) written 1 - s^2 at s = -1, 0, 2: (0, 1, -3) (right: (0.4199743, 1, 0.0706508))
+    assert run("act", {"name": "tanh", "x": "-1,0,2"}, "deriv-on-net")["derivative"] == close(
+        [0.0, 1.0, -3.0]
+    )
+
+
+def test_act_tanh_deriv_no_square():
+    # 1 - tanh(s) at s = -1, 0, 2: 1 + 0.7615942, 1 - 0, 1 - 0.9640276 = (1.7615942, 1, 0.0359724)
+    # (right: 1 - tanh^2 = (0.4199743, 1, 0.0706508))
+    args = {"name": "tanh", "x": "-1,0,2"}
+    assert ops.run("act", args)["derivative"] == A([0.4199743, 1.0, 0.0706508], abs=1e-7)
+    got = run("act", args, "tanh-deriv-no-square")["derivative"]
+    assert got == A([1.7615942, 1.0, 0.0359724], abs=1e-7)
+
+
+def test_act_sigmoid_sign():
+    # 1/(1 + e^s) at s = -1, 0, 2: (0.7310586, 0.5, 0.1192029) (right: (0.2689414, 0.5, 0.8807971))
+    args = {"name": "sigmoid", "x": "-1,0,2"}
+    assert run("act", args, "sigmoid-sign")["value"] == A([0.7310586, 0.5, 0.1192029], abs=1e-7)
+
+
+def test_act_leaky_slope_swapped():
+    # alpha = 0.1 at s = -2, 0, 3: right f = (-0.2, 0, 3), f' = (0.1, 0.1, 1)
+    # slope on the positive side: f = (-2, 0, 0.3), f' = (1, 1, 0.1)
+    args = {"name": "leaky-relu", "x": "-2,0,3", "alpha": 0.1}
+    sol = ops.run("act", args)
+    assert sol["value"] == close([-0.2, 0.0, 3.0])
+    assert sol["derivative"] == close([0.1, 0.1, 1.0])
+    slipped = run("act", args, "leaky-slope-swapped")
+    assert slipped["value"] == close([-2.0, 0.0, 0.3])
+    assert slipped["derivative"] == close([1.0, 1.0, 0.1])
+
+
+def test_act_deriv_at_zero():
+    # relu'(0) taken as 1: (0, 1, 1) at s = -1, 0, 2 (right: (0, 0, 1), PyTorch's left slope)
+    args = {"name": "relu", "x": "-1,0,2"}
+    assert ops.run("act", args)["derivative"] == close([0.0, 0.0, 1.0])
+    assert run("act", args, "deriv-at-zero")["derivative"] == close([0.0, 1.0, 1.0])
+    assert "deriv-at-zero" not in ops.run("act", {"name": "relu", "x": "-1,2"}).slips
+
+
+def test_act_follow_through_from_value():
+    # the student's sigma(0) = 0.6: f'(0) = f(1 - f) = 0.6*0.4 = 0.24 (right: 0.25)
+    sol = run("act", {"name": "sigmoid", "x": "0"}, overrides={"value": 0.6})
+    assert float(sol["derivative"]) == close(0.24)
+
+
+# ---------------------------------------------------------------- dropout
+
+DROP = {"input": "0.5,1.2,-0.3,2", "p": 0.8, "mask": "1,0,1,1"}
+
+
+def test_dropout_keep_drop_swapped():
+    # lecture, p = 0.8 keeps: test-time scale p = 0.8; swapped: 1 - p = 0.2
+    assert ops.run("dropout", DROP)["scale"] == close(0.8)
+    assert run("dropout", DROP, "keep-drop-swapped")["scale"] == close(0.2)
+    # pytorch, p = 0.2 drops: r*y/(1 - 0.2) = (0.625, 0, -0.375, 2.5); swapped: r*y/0.2
+    #   = (2.5, 0, -1.5, 10)
+    torch = {**DROP, "p": 0.2, "convention": "pytorch"}
+    assert ops.run("dropout", torch)["output"] == close([0.625, 0.0, -0.375, 2.5])
+    assert run("dropout", torch, "keep-drop-swapped")["output"] == close([2.5, 0.0, -1.5, 10.0])
+
+
+def test_dropout_inverted_in_lecture():
+    # r*y/p = (0.5, 0, -0.3, 2)/0.8 = (0.625, 0, -0.375, 2.5) (right: r*y = (0.5, 0, -0.3, 2))
+    assert ops.run("dropout", DROP)["output"] == close([0.5, 0.0, -0.3, 2.0])
+    assert run("dropout", DROP, "inverted-in-lecture")["output"] == close([0.625, 0, -0.375, 2.5])
+    torch = {**DROP, "p": 0.2, "convention": "pytorch"}
+    assert "inverted-in-lecture" not in ops.run("dropout", torch).slips
+
+
+def test_dropout_test_scale_at_train():
+    # p*r*y = 0.8*(0.5, 0, -0.3, 2) = (0.4, 0, -0.24, 1.6)
+    assert run("dropout", DROP, "test-scale-at-train")["output"] == close([0.4, 0.0, -0.24, 1.6])
+
+
+def test_dropout_scale_forgotten():
+    # lecture: test-time scale 1 instead of p = 0.8; pytorch: r*y not divided by 1 - p = 0.8
+    assert run("dropout", DROP, "scale-forgotten")["scale"] == close(1.0)
+    torch = {**DROP, "p": 0.2, "convention": "pytorch"}
+    assert run("dropout", torch, "scale-forgotten")["output"] == close([0.5, 0.0, -0.3, 2.0])
+
+
+def test_dropout_follow_through_from_mask():
+    # the student's mask (1, 1, 0, 1): r*y = (0.5, 1.2, 0, 2)
+    sol = run("dropout", DROP, overrides={"mask": np.array([1.0, 1.0, 0.0, 1.0])})
+    assert sol["output"] == close([0.5, 1.2, 0.0, 2.0])
+
+
+# ---------------------------------------------------------------- init
+
+XAVIER = {"scheme": "xavier", "fan_in": 400, "fan_out": 300}
+HE = {"scheme": "he", "fan_in": 400}
+
+
+def test_init_fan_in_only():
+    # xavier 400 -> 300: a = sqrt(6/700) = 0.0925820; with n_in only sqrt(6/400) = 0.1224745
+    assert ops.run("init", XAVIER)["bound"] == A(0.0925820, abs=1e-7)
+    sol = run("init", XAVIER, "fan-in-only")
+    assert sol["bound"] == A(0.1224745, abs=1e-7)
+    assert sol["variance"] == close(0.005)  # 2/400 (right: 2/700 = 0.0028571)
+
+
+def test_init_he_fan_sum():
+    # he with n_in + n_out: Var = 2/700 = 0.0028571 (right: 2/400 = 0.005)
+    args = {**HE, "fan_out": 300}
+    assert ops.run("init", args)["variance"] == close(0.005)
+    assert run("init", args, "he-fan-sum")["variance"] == close(2 / 700)
+
+
+def test_init_he_one_over_n():
+    # Var = 1/400 = 0.0025, std = 0.05, a = sqrt(3/400) = 0.0866025
+    # (right: 2/400 = 0.005, std 0.0707107, a = sqrt(6/400) = 0.1224745)
+    sol = run("init", HE, "he-one-over-n")
+    assert sol["variance"] == close(0.0025)
+    assert sol["std"] == close(0.05)
+    assert sol["bound"] == A(0.0866025, abs=1e-7)
+
+
+def test_init_std_is_variance():
+    # std given as Var = 2/700 = 0.0028571 (right: sqrt(2/700) = 0.0534522)
+    assert ops.run("init", XAVIER)["std"] == A(0.0534522, abs=1e-7)
+    assert run("init", XAVIER, "std-is-variance")["std"] == close(2 / 700)
+
+
+def test_init_bound_is_std():
+    # bound given as the std sqrt(2/700) = 0.0534522 (right: sqrt(6/700) = 0.0925820)
+    assert run("init", XAVIER, "bound-is-std")["bound"] == A(0.0534522, abs=1e-7)
+
+
+def test_init_follow_through_from_variance():
+    # normal: the student's Var = 0.004: std = sqrt(0.004) = 0.0632456,
+    # a = sqrt(3)*0.0632456 = 0.1095445
+    args = {**XAVIER, "dist": "normal"}
+    sol = run("init", args, overrides={"variance": 0.004})
+    assert sol["std"] == A(0.0632456, abs=1e-7)
+    assert sol["bound"] == A(0.1095445, abs=1e-7)
+
+
+def test_init_plain_normal_unchanged():
+    sol = ops.run("init", {**XAVIER, "dist": "normal"})
+    assert sol["bound"] == A(0.0925820, abs=1e-7)
+    assert sol["std"] == A(0.0534522, abs=1e-7)
+
+
+# ---------------------------------------------------------------- perceptron
+
+# x = 2 (y = +1), x = -1 (y = -1), eta = 1, w = (0, 0):
+#   epoch 1: [1,2].w = 0 -> +1 right; [1,-1].w = 0 -> +1 wrong: w = (0,0) - (1,-1) = (-1, 1)
+#   epoch 2: -1 + 2 = 1 -> +1 right; -1 - 1 = -2 -> -1 right: converged, w = (-1, 1)
+PER = {"data": "2; -1", "labels": "1,-1"}
+
+
+def test_perceptron_plain():
+    sol = ops.run("perceptron", PER)
+    assert sol["weights"].tolist() == [-1, 1]
+    assert sol["mistakes"] == [1, 0]
+
+
+def test_perceptron_update_without_y():
+    # w <- w + x~ on a mistake (3 epochs):
+    #   epoch 1: x1 right (tie +1); x2: 0 -> +1 wrong: w = (1, -1)
+    #   epoch 2: x1: 1 - 2 = -1 wrong: w = (2, 1); x2: 2 - 1 = 1 wrong: w = (3, 0)
+    #   epoch 3: x1: 3 right; x2: 3 wrong: w = (4, -1)
+    sol = run("perceptron", {**PER, "epochs": 3}, "update-without-y")
+    assert sol["weights"].tolist() == [4, -1]
+    assert sol["mistakes"] == [1, 2, 1]
+    assert sol["converged"] is False
+
+
+def test_perceptron_no_augmented_one():
+    # x~ = [0, x]: epoch 1: x1: 0 -> +1 right; x2: 0 -> +1 wrong: w = (0,0) - (0,-1) = (0, 1)
+    # epoch 2: 2 -> +1 right; -1 -> -1 right: w = (0, 1) (right: (-1, 1))
+    assert run("perceptron", PER, "no-augmented-one")["weights"].tolist() == [0, 1]
+
+
+def test_perceptron_tie_rule_reversed():
+    # w.x~ = 0 -> -1: epoch 1: x1: 0 -> -1 wrong: w = (1, 2); x2: 1 - 2 = -1 right
+    # epoch 2: 5 right, -1 right: w = (1, 2)
+    assert run("perceptron", PER, "tie-rule-reversed")["weights"].tolist() == [1, 2]
+
+
+# ---------------------------------------------------------------- ae
+
+# x = (1, 0), W1 = (0.5, -0.5), b1 = 0: net_j = 0.5, y = sigma(0.5) = 0.6224593
+# W2 = (1; -1), b2 = 0: z = (sigma(0.6224593), sigma(-0.6224593)) = (0.6507777, 0.3492223)
+# square: J = (1 - 0.6507777)^2 + (0 - 0.3492223)^2 = 0.1219562*2 = 0.2439125
+# cross-entropy: J = -(ln 0.6507777 + ln(1 - 0.3492223)) = 0.8591744
+AE = {"x": "1,0", "w1": "0.5,-0.5", "b1": "0", "w2": "1; -1", "b2": "0,0"}
+AE_CE = {**AE, "loss": "cross-entropy"}
+
+
+def test_ae_plain():
+    assert ops.run("ae", AE)["loss"] == A(0.2439125, abs=1e-7)
+    assert ops.run("ae", AE_CE)["loss"] == A(0.8591744, abs=1e-7)
+
+
+def test_ae_loss_no_square():
+    # ||x - z|| = sqrt(0.2439125) = 0.4938749
+    assert run("ae", AE, "loss-no-square")["loss"] == A(0.4938749, abs=1e-7)
+
+
+def test_ae_square_half():
+    # 1/2 ||x - z||^2 = 0.1219562
+    assert run("ae", AE, "square-half")["loss"] == A(0.1219562, abs=1e-7)
+
+
+def test_ae_loss_mean():
+    # mean over d = 2: 0.2439125/2 = 0.1219562; cross-entropy 0.8591744/2 = 0.4295872
+    assert run("ae", AE, "loss-mean")["loss"] == A(0.1219562, abs=1e-7)
+    assert run("ae", AE_CE, "loss-mean")["loss"] == A(0.4295872, abs=1e-7)
+
+
+def test_ae_ce_log10():
+    # log base 10: 0.8591744/ln 10 = 0.3731347
+    assert run("ae", AE_CE, "ce-log10")["loss"] == A(0.3731347, abs=1e-7)
+
+
+def test_ae_ce_sign():
+    # the minus lost: -0.8591744
+    assert run("ae", AE_CE, "ce-sign")["loss"] == A(-0.8591744, abs=1e-7)
+
+
+def test_ae_follow_through_from_z():
+    # the student's z = (0.6, 0.4): J = 0.4^2 + 0.4^2 = 0.32
+    assert run("ae", AE, overrides={"z": np.array([0.6, 0.4])})["loss"] == close(0.32)
