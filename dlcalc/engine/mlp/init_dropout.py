@@ -38,7 +38,6 @@ def init(
         n = fan_in + fan_out
         if w.slip("fan-in-only"):
             n = fan_in  # n_in alone, as He
-        shown_n = f"({fan_in} + {fan_out})"
         var_formula = "Var[W] = gain^2 * 2/(n_in + n_out)"
         bound_formula = "a = gain * sqrt(6/(n_in + n_out))"
         var_title = "Variance"
@@ -50,7 +49,6 @@ def init(
                 n = fan_in + fan_out  # Xavier's n_in + n_out
         if w.slip("he-one-over-n"):
             two, six = 1.0, 3.0  # Var = 1/n: the ReLU factor 2 missing
-        shown_n = str(fan_in)
         var_formula = "Var[W] = gain^2 * 2/n_in"
         bound_formula = "a = gain * sqrt(6/n_in)"
         var_title = "Variance (ReLU: E[x^2] = Var[y]/2)"
@@ -80,20 +78,33 @@ def init(
         if variance != gain * gain * two / n or std != std_of(variance):
             bound = math.sqrt(3.0) * std
         bound = w.keep("bound", bound)
-    if scheme == "xavier":
-        var_sub = f"{g}^2 * 2/{shown_n} = {g}^2 * 2/{fan_in + fan_out}"
-        bound_sub = f"{g} * sqrt(6/{shown_n}) = {g} * sqrt(6/{fan_in + fan_out})"
+    # the substitutions as computed (under a rule: the student's numbers)
+    if n != fan_in:  # n_in + n_out
+        shown_n, total = f"({fan_in} + {fan_out})", f" = {{}}/{n}"
     else:
-        var_sub, bound_sub = f"{g}^2 * 2/{fan_in}", f"{g} * sqrt(6/{fan_in})"
+        shown_n, total = str(fan_in), ""
+    t, x = fmt(two), fmt(two if bound_is_std else six)
+    var_sub = f"{g}^2 * {t}/{shown_n}" + total.format(f"{g}^2 * {t}")
+    bound_sub = f"{g} * sqrt({x}/{shown_n})" + (f" = {g} * sqrt({x}/{n})" if total else "")
     var_step = Step(var_title, var_formula, var_sub, variance, name="variance")
     bound_step = Step("Uniform bound", bound_formula, bound_sub, bound, name="bound")
     std_step = Step(
-        "Standard deviation", "std = sqrt(Var[W])", f"sqrt({fmt(variance)})", std, name="std"
+        "Standard deviation",
+        "std = sqrt(Var[W])",
+        var_sub if std_is_variance else f"sqrt({fmt(variance)})",
+        std,
+        name="std",
     )
     if dist == "uniform":
         steps = [
             bound_step,
-            Step("Variance of U[-a, a]", "Var[W] = a^2/3", f"{fmt(bound)}^2/3", variance),
+            Step(
+                "Variance of U[-a, a]",
+                "Var[W] = a^2/3",
+                f"{fmt(bound)}^2/3",
+                variance,
+                name="variance",
+            ),
             std_step,
         ]
         steps.insert(0, Step("Distribution", "W ~ U[-a, a]", "", f"U[-{fmt(bound)}, {fmt(bound)}]"))

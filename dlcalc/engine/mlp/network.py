@@ -101,7 +101,7 @@ class Pass:
     slides write them (f(1 - f), 1 - f^2), so a student's y carries into f'(net_j).
     """
 
-    __slots__ = ("net_h", "y", "dy", "jy", "net_o", "z", "jz", "act", "out_act", "alpha")
+    __slots__ = ("net_h", "y", "dy", "jy", "net_o", "z", "jz", "act", "out_act", "alpha", "slipped")
 
     def __init__(
         self,
@@ -118,12 +118,20 @@ class Pass:
     ) -> None:
         self.act, self.out_act, self.alpha = act, out_act, alpha
         keep = (lambda name, value: kept(w, name, value)) if w is not None else (lambda n, v: v)
-        slip = w.slip if (w is not None and rules) else (lambda rule: False)
+        applied: list[str] = []
+
+        def slip(rule: str) -> bool:
+            if w is None or not rules or not w.slip(rule):
+                return False
+            applied.append(rule)
+            return True
+
         self.net_h = keep("net_hidden", _affine(slip, w1, x, b1))
         self.y, self.jy = _activation(keep, slip, "y", act, self.net_h, alpha, output=False)
         self.dy = np.diag(self.jy).copy()
         self.net_o = keep("net_out", _affine(slip, w2, self.y, b2))
         self.z, self.jz = _activation(keep, slip, "z", out_act, self.net_o, alpha, output=True)
+        self.slipped = bool(applied)  # computed under a forward rule: the unit texts do not fit
 
 
 def kept(w: Working, name: str, value):
@@ -214,7 +222,7 @@ def forward_steps(
             )
         if key in summary:
             wx = "W1 x + b1" if out == "y" else "W2 y + b2"
-            _summarise(steps, net, key, f"Net inputs, {layer} layer", f"{formula[:5]} = {wx}")
+            _summarise(steps, net, key, f"Net inputs, {layer} layer", f"{formula[:5]} = {wx}", p)
         if name == "softmax":
             steps.append(
                 Step(f"Output, {layer} layer ({name})", FORMULAS[name][0], "", f, name=out)
@@ -230,13 +238,16 @@ def forward_steps(
                     )
                 )
             if out in summary:
-                _summarise(steps, f, out, f"Outputs, {layer} layer", f"{out} = f(net_{u})")
+                _summarise(steps, f, out, f"Outputs, {layer} layer", f"{out} = f(net_{u})", p)
     return steps
 
 
-def _summarise(steps: list[Step], value: np.ndarray, key: str, title: str, formula: str) -> None:
-    """Name the one unit's step ``key``, or add the whole vector as the step ``key``."""
-    if value.size == 1:
+def _summarise(
+    steps: list[Step], value: np.ndarray, key: str, title: str, formula: str, p: Pass
+) -> None:
+    """Name the one unit's step ``key``, or add the whole vector as the step ``key`` (also
+    for one unit when a forward rule made the value: the unit's text is the right formula's)."""
+    if value.size == 1 and not p.slipped:
         steps[-1].name = key
     else:
         steps.append(Step(title, formula, "", value, name=key))
@@ -529,7 +540,7 @@ def backprop(
         Step(
             "Loss",
             "J = 1/2 sum_k (t_k - z_k)^2",
-            f"0.5*({' + '.join(terms)})",
+            f"{fmt(half)}*({' + '.join(terms)})",
             loss,
             name="loss",
         )

@@ -518,3 +518,17 @@ def test_ae_ce_sign():
 def test_ae_follow_through_from_z():
     # the student's z = (0.6, 0.4): J = 0.4^2 + 0.4^2 = 0.32
     assert run("ae", AE, overrides={"z": np.array([0.6, 0.4])})["loss"] == close(0.32)
+
+
+def test_the_working_of_a_slip_shows_the_students_numbers():
+    # the marker writes "0.0866 is 1 * sqrt(3/400): He with 1/n ..." from the replayed step
+    assert run("init", HE, "he-one-over-n").step("bound").substituted == "1 * sqrt(3/400)"
+    normal = {**XAVIER, "dist": "normal"}
+    assert run("init", normal, "fan-in-only").step("variance").substituted == "1^2 * 2/400"
+    assert ops.run("init", normal).step("variance").substituted == (
+        "1^2 * 2/(400 + 300) = 1^2 * 2/700"
+    )
+    assert run("backprop", BP, "loss-no-half").step("loss").substituted == "1*((1 - 0.558805)^2)"
+    # a forward rule: the one-unit z is a step of its own, without the right formula's text
+    assert run("backprop", BP, "sigmoid-sign").step("z").substituted == ""
+    assert ops.run("backprop", BP).step("z").substituted == "1/(1 + e^(-0.236313))"
