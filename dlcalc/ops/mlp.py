@@ -86,7 +86,8 @@ OPS = [
         func="dlcalc.engine.mlp.network:forward",
         summary="Forward pass of a one-hidden-layer network.",
         description=(
-            "net_j = W1 x + b1, y = f(net_j), net_k = W2 y + b2, z = f_out(net_k), unit by unit."
+            "net_j = W1 x + b1, y = f(net_j), net_k = W2 y + b2, z = f_out(net_k), unit by unit. "
+            "The answer: the output z."
         ),
         params=_net_params(),
         result_keys=("net_hidden", "y", "net_out", "z"),

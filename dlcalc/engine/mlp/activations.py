@@ -91,7 +91,7 @@ def activate(name: str, s, alpha: float | None = None) -> tuple[np.ndarray, np.n
             f = np.maximum(s, 0.0) + np.log1p(np.exp(-np.abs(s)))
             df = _sigmoid_parts(s)[0]
         elif name == "gelu":
-            phi_cdf = 0.5 * (1.0 + _erf(s / _SQRT2).astype(np.float64))
+            phi_cdf = 0.5 * (1.0 + np.asarray(_erf(s / _SQRT2), dtype=np.float64))
             pdf = _INV_SQRT_2PI * np.exp(-0.5 * np.minimum(s * s, 1e300))
             f = s * phi_cdf
             df = phi_cdf + np.where(np.abs(s) > 1e6, 0.0, s * pdf)

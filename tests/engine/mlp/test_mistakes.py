@@ -532,3 +532,14 @@ def test_the_working_of_a_slip_shows_the_students_numbers():
     # a forward rule: the one-unit z is a step of its own, without the right formula's text
     assert run("backprop", BP, "sigmoid-sign").step("z").substituted == ""
     assert ops.run("backprop", BP).step("z").substituted == "1/(1 + e^(-0.236313))"
+
+
+def test_ae_backprop_step_follows_through_from_delta_out():
+    # with --lr 1, the student's delta_out = (0.1, -0.1): y = 0.6224593
+    #   dw2 = delta_k y_j = (0.1*0.6224593, -0.1*0.6224593) = (0.0622459, -0.0622459) (d x nH)
+    #   delta_j = y(1 - y) (w_1j delta_1 + w_2j delta_2) = 0.2350037*(1*0.1 + (-1)*(-0.1))
+    #           = 0.2350037*0.2 = 0.0470007
+    sol = run("ae", {**AE, "lr": 1}, overrides={"delta_out": np.array([0.1, -0.1])})
+    assert sol["dw2"] == A(np.array([[0.0622459], [-0.0622459]]), abs=1e-7)
+    assert sol["delta_hidden"] == A([0.0470007], abs=1e-7)
+    assert sol["w1_new"] == A(np.array([[0.5470007, -0.5]]), abs=1e-7)  # x = (1, 0)
