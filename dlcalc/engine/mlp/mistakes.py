@@ -34,6 +34,12 @@ _FORWARD = (
         ("z",),
     ),
     Mistake(
+        "hidden-act-missing",
+        "the activation is not applied at the hidden layer",
+        "y_j = f(net_j), net_j = sum_i w_ji x_i + w_j0",
+        ("y", "net_out", "z"),
+    ),
+    Mistake(
         "no-bias",
         "the biases are left out",
         "net_j = sum_i w_ji x_i + w_j0 = W1 x + b1 (and net_k = W2 y + b2)",
@@ -96,6 +102,12 @@ _BACKPROP = (
         "f'(net_j) is left out of delta_j",
         "delta_j = f'(net_j) sum_k w_kj delta_k",
         _FROM_DELTA_HIDDEN,
+    ),
+    Mistake(
+        "dw2-uses-net",
+        "Delta w_kj uses net_j instead of the hidden output y_j = f(net_j)",
+        "Delta w_kj = eta delta_k y_j",
+        ("dw2", "w2_new"),
     ),
     Mistake(
         "loss-no-half",

@@ -163,6 +163,9 @@ def _activation(keep, slip, name, act: str, net: np.ndarray, alpha, *, output: b
     if act == "sigmoid" and slip("sigmoid-sign"):
         with np.errstate(over="ignore"):
             f = 1.0 / (1.0 + np.exp(net))  # 1/(1 + e^s): the minus sign of e^(-s) lost
+    if not output and act != "linear" and slip("hidden-act-missing"):
+        f = net.copy()
+        jac = np.eye(net.size)  # the hidden layer treated as linear: f' = 1
     if output and act != "linear" and slip("out-act-missing"):
         f = net.copy()
         jac = np.eye(net.size)  # the output treated as linear: f' = 1
@@ -341,7 +344,10 @@ def backward(
     else:
         d_hid = jy.T @ back
     d_hid = kept(w, "delta_hidden", d_hid)
-    dw2 = kept(w, "dw2", eta * np.outer(d_out, p.y))
+    y_in = p.y
+    if rules and p.act != "linear" and w.slip("dw2-uses-net"):
+        y_in = p.net_h  # net_j instead of y_j = f(net_j)
+    dw2 = kept(w, "dw2", eta * np.outer(d_out, y_in))
     db2 = kept(w, "db2", eta * d_out)
     dw1 = kept(w, "dw1", eta * np.outer(d_hid, x))
     db1 = kept(w, "db1", eta * d_hid)

@@ -134,6 +134,15 @@ def test_no_deriv_hidden():
     assert sol["db1"] == close([0.25 * DK, -0.25 * DK])  # eta = 0.5
 
 
+def test_dw2_uses_net():
+    # Delta w_kj = eta delta_k net_j = 0.5*0.1087732*(0.5, 0.2) = (0.0271933, 0.0108773)
+    # (right: 0.5*0.1087732*(0.6224593, 0.5498340) = (0.0338534, 0.0299036))
+    sol = run("backprop", BP, "dw2-uses-net")
+    assert sol["dw2"] == A(np.array([[0.0271933, 0.0108773]]), abs=1e-7)
+    assert sol["w2_new"] == A(np.array([[0.5271933, -0.4891227]]), abs=1e-7)
+    assert sol["dw1"] == close(ops.run("backprop", BP)["dw1"])  # delta_j unchanged
+
+
 def test_loss_no_half():
     # J = (1 - 0.5588048)^2 = 0.4411952^2 = 0.1946532 (right: half, 0.0973266)
     sol = run("backprop", BP, "loss-no-half")
@@ -153,6 +162,13 @@ def test_forward_plain():
 def test_out_act_missing():
     # z = net_k = 0.2363127 (sigma not applied; right: 0.5588048)
     assert run("forward", NET, "out-act-missing")["z"] == A([0.2363127], abs=1e-7)
+
+
+def test_hidden_act_missing():
+    # y = net_j = (0.5, 0.2); net_k = 0.5*0.5 - 0.5*0.2 + 0.2 = 0.35; z = sigma(0.35) = 0.5866176
+    sol = run("forward", NET, "hidden-act-missing")
+    assert sol["y"] == close([0.5, 0.2])
+    assert sol["z"] == A([0.5866176], abs=1e-7)
 
 
 def test_no_bias():
