@@ -267,6 +267,7 @@ _AE = (
         "the mean is taken instead of the sum",
         "J sums over the d outputs",
         ("loss",),
+        _AE_CE,  # on the square loss of the example, the mean over d = 2 is the 1/2 slip's value
     ),
     Mistake(
         "ce-log10",
