@@ -15,6 +15,10 @@ from dlcalc import ops
 ALEX = {"input": 227, "kernel": 11, "stride": 4, "in_channels": 3, "out_channels": 96}
 BN = {"input": "1,2; 3,6; 5,4"}  # means 3, 4; biased variances 8/3, 8/3; eps 1e-5
 ADAM1 = {"name": "adam", "params": "0.5", "grads": "0.2", "lr": 0.1}
+# 1-1-1 sigmoid net: net_j = 0.5, y = s(0.5) = 0.622459, net_k = y, z = s(y) = 0.650778;
+# delta_k = (1 - z) z (1 - z) = 0.0793664; w2' = 1 + 0.5*delta_k*y = 1.024701
+NET = {"x": "1", "w1": "0.5", "b1": "0", "w2": "1", "b2": "0"}
+BP = {**NET, "target": "1", "lr": 0.5}
 
 SLIPS = [
     # ---- conv-size: AlexNet conv1, out = floor((227 - 11)/4) + 1 = 55
@@ -80,6 +84,41 @@ SLIPS = [
      "no-unbiased-correction"),
     ("bn-infer", {"batch": ["1,2,3", "2,4,6"], "eps": 0}, "var", "2.5", "2.25",
      "mean-of-stds"),
+    # ---- backprop (BP above)
+    ("backprop", BP, "delta_out", "0.07937", "-0.07937", "delta-sign"),  # (z - t) f'
+    # f'(net_k) on net_k = y instead of on z: (1 - z) y (1 - y) = 0.349222*0.235004 = 0.0820685
+    ("backprop", BP, "delta_out", "0.07937", "0.08207", "deriv-on-net"),
+    ("backprop", BP, "delta_out", "0.07937", "0.3492", "no-deriv-out"),  # 1 - z, f' left out
+    ("backprop", BP, "w2_new", "1.0247", "1.0494", "no-lr"),  # 1 + 0.0793664*0.622459
+    ("backprop", BP, "w2_new", "1.0247", "1.0198", "dw2-uses-net"),  # 1 + 0.5*0.0793664*0.5
+    ("backprop", BP, "loss", "0.06098", "0.1220", "loss-no-half"),  # (1 - z)^2 = 0.121956
+    # delta_j with the updated w2 = 1.024701: 0.622459*0.377541*1.024701*0.0793664 = 0.0191121
+    ("backprop", BP, "delta_hidden", "0.01865", "0.01911", "delta-hidden-new-w2"),
+    # tanh: y = tanh(0.5) = 0.462117, z = tanh(y) = 0.431951; (1 - z)(1 - z^2) = 0.462248;
+    # tanh' written 1 - f: (1 - z)(1 - z) = 0.322842
+    ("backprop", {**BP, "act": "tanh"}, "delta_out", "0.4622", "0.3228",
+     "tanh-deriv-no-square"),
+    # ---- forward: z = s(0.622459) = 0.650778; output activation left out: z = net_k = 0.622459
+    ("forward", NET, "z", "0.6508", "0.6225", "out-act-missing"),
+    # ---- act: s'(2) = s(2)(1 - s(2)) = 0.880797*0.119203 = 0.104994; on x itself: 2(1 - 2) = -2
+    ("act", {"name": "sigmoid", "x": "2"}, "derivative", "0.1050", "-2", "deriv-on-net"),
+    # tanh'(1) = 1 - tanh(1)^2 = 0.419974; 1 - tanh(1) = 0.238406
+    ("act", {"name": "tanh", "x": "1"}, "derivative", "0.4200", "0.2384",
+     "tanh-deriv-no-square"),
+    # ---- dropout, lecture: p = 0.8 keeps; output r*y = [1, 0, 3, 4]; test-time scale 0.8
+    ("dropout", {"input": "1,2,3,4", "p": 0.8, "mask": "1,0,1,1"}, "output", "1,0,3,4",
+     "1.25,0,3.75,5", "inverted-in-lecture"),  # r*y/p
+    ("dropout", {"input": "1,2,3,4", "p": 0.8, "mask": "1,0,1,1"}, "output", "1,0,3,4",
+     "0.8,0,2.4,3.2", "test-scale-at-train"),  # p*r*y while training
+    ("dropout", {"input": "1,2,3,4", "p": 0.8, "mask": "1,0,1,1"}, "scale", "0.8", "0.2",
+     "keep-drop-swapped"),  # 1 - p
+    # ---- init: xavier bound sqrt(6/(400 + 300)) = 0.0925820
+    ("init", {"scheme": "xavier", "fan_in": 400, "fan_out": 300}, "bound", "0.09258",
+     "0.1225", "fan-in-only"),  # sqrt(6/400)
+    ("init", {"scheme": "xavier", "fan_in": 400, "fan_out": 300}, "bound", "0.09258",
+     "0.05345", "bound-is-std"),  # sqrt(2/700), the sqrt(3) missing
+    # he: variance 2/400 = 0.005; with 1/n: 0.0025
+    ("init", {"scheme": "he", "fan_in": 400}, "variance", "0.005", "0.0025", "he-one-over-n"),
 ]  # fmt: skip
 
 
@@ -103,4 +142,4 @@ def test_the_slip_is_named_and_the_right_answer_is_right(op, args, key, right, s
 
 def test_the_table_is_big_enough():
     commands = {row[0] for row in SLIPS}
-    assert len(SLIPS) >= 20 and len(commands) >= 4  # raised to 40 / 15 as the topics land
+    assert len(SLIPS) >= 40 and len(commands) >= 9  # commands raised to 15 as topics land
