@@ -51,6 +51,7 @@ class Item:
         out: dict[str, Any] = {
             "key": str(self.address),
             "given": _given_json(self),
+            "written": self.answer.text if self.answer is not None else str(self.raw),
             "expected": _expected_json(self.true),
             "verdict": self.verdict,
             "precision": self.precision,
@@ -322,13 +323,8 @@ def _follow_through(
     ]
     if not earlier or item.answer is None or solution.rerun is None:
         return
-    overrides = _overrides(solution, earlier)
-    if not overrides:
-        return
-    try:
-        replayed = solution.replay(overrides)
-        value = lookup(replayed, item.address)
-    except (DlcalcError, ArithmeticError, ValueError, IndexError, KeyError):
+    value = _replayed_value(solution, item, earlier)
+    if value is None:
         return
     ok, precision, _, _ = compare(item.answer, value, rule)
     if not ok:
@@ -338,9 +334,28 @@ def _follow_through(
         item.verdict, item.bad, item.precision = RIGHT, [], precision
         item.message = f"right given your rounded {_list(earlier)}, {precision}"
         return
+    # cite the one earlier value it follows from, when one alone explains it
+    cited = wrong_before
+    if len(wrong_before) > 1:
+        for single in wrong_before:
+            alone = _replayed_value(solution, item, [single])
+            if alone is not None and compare(item.answer, alone, rule)[0]:
+                cited = [single]
+                break
     item.verdict, item.bad, item.precision = FOLLOW, [], precision
-    item.replayed_from = wrong_before
-    item.message = f"correct given your {_list(wrong_before)} (follow-through)"
+    item.replayed_from = cited
+    item.message = f"correct given your {_list(cited)} (follow-through)"
+
+
+def _replayed_value(solution: Any, item: Item, earlier: list[Item]) -> Any:
+    """The value at ``item``'s address in a replay from the student's ``earlier`` values."""
+    overrides = _overrides(solution, earlier)
+    if not overrides:
+        return None
+    try:
+        return lookup(solution.replay(overrides), item.address)
+    except (DlcalcError, ArithmeticError, ValueError, IndexError, KeyError):
+        return None
 
 
 def _list(items: list[Item]) -> str:
@@ -434,5 +449,8 @@ def _wrong_message(item: Item) -> str:
         parts.append(f"element{'s' if len(item.bad) > 1 else ''} {shown}{more} {verb}")
     if item.note:
         parts.append(item.note)
-    parts.append(f"the answer is {fmt(item.true)}")
+    true = item.true
+    if np.size(true) == 1 and np.ndim(true) > 0:  # a one-unit layer: its number
+        true = np.asarray(true).reshape(-1)[0]
+    parts.append(f"the answer is {fmt(true)}")
     return "; ".join(parts)

@@ -23,8 +23,12 @@ STYLES = {"right": "green", "follow_through": "yellow", "mistake": "red", "wrong
 
 
 def given_text(item: dict[str, Any]) -> str:
+    """The answer as the student wrote it (shortened when long)."""
     from dlcalc.render.values import one_line
 
+    written = item.get("written")
+    if isinstance(written, str) and written:
+        return written if len(written) <= 40 else written[:37] + "..."
     given = item["given"]
     if isinstance(given, list):
         import json
@@ -67,7 +71,9 @@ def annotations(check: dict[str, Any], step_names: list[str]) -> dict[str, dict[
                     entry = out.setdefault(
                         cell, {"verdict": item["verdict"], "texts": [], "first": False}
                     )
-                    entry["texts"].append(f"your {cell} differs: {LABELS[item['verdict']]}")
+                    entry["texts"].append(
+                        f"you wrote {cell} = {_element(item, element)}: {LABELS[item['verdict']]}"
+                    )
             continue
         text = f"you wrote {item['key']} = {given_text(item)}: {LABELS[item['verdict']]}"
         if item.get("elements"):
@@ -80,3 +86,15 @@ def annotations(check: dict[str, Any], step_names: list[str]) -> dict[str, dict[
             out[name]["first"] = True
             break
     return out
+
+
+def _element(item: dict[str, Any], index: list[int]) -> str:
+    """The student's value at ``index`` (a bare number for a one-unit layer)."""
+    from dlcalc.render.values import one_line
+
+    given = item["given"]
+    for i in index:
+        if not isinstance(given, list):
+            break
+        given = given[i] if i < len(given) else given
+    return one_line(given)

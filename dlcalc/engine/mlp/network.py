@@ -409,6 +409,7 @@ def backward_steps(
                     override[0],
                     override[1][k],
                     d_out[k],
+                    name=f"delta_out[{k}]",
                 )
             )
     else:
@@ -420,6 +421,7 @@ def backward_steps(
                     f"delta_k = {err_formula} f'(net_k)",
                     f"{err_text[k]} * {dt}",
                     d_out[k],
+                    name=f"delta_out[{k}]",
                 )
             )
     if act == "softmax":
@@ -454,6 +456,7 @@ def backward_steps(
                     "delta_j = f'(net_j) sum_k w_kj delta_k",
                     f"{dt} * ({signed_sum(parts)})",
                     d_hid[j],
+                    name=f"delta_hidden[{j}]",
                 )
             )
     layers = (
@@ -471,6 +474,7 @@ def backward_steps(
                             f"Delta w_{r}{c} = eta delta_{r} {inp}_{c}",
                             f"{fmt(lr)}*{neg(delta[a])}*{neg(v[b])}",
                             dw[a, b],
+                            name=f"d{key}[{a},{b}]",
                         )
                     )
         else:
