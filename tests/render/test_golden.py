@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from cases import CASES, FORMATS, render  # tests/render is on sys.path (rootdir conftest)
 
 GOLDEN = Path(__file__).with_name("golden")
