@@ -74,8 +74,14 @@ def run_record(
 
             solution = run(name, args)
             report = solution.check(**{str(k): v for k, v in check.items()})
-        else:
+        elif steps:
             solution = op.load()(**op.bind(args))
+            report = None
+        else:  # results only: engines may skip building their working
+            from dlcalc.engine._working import lean
+
+            with lean():
+                solution = op.load()(**op.bind(args))
             report = None
         out: dict[str, Any] = {
             "line": line_no,

@@ -39,6 +39,20 @@ _CONTEXT: ContextVar[tuple[Mapping[str, Any] | None, str | None]] = ContextVar(
 )
 
 
+_LEAN: ContextVar[bool] = ContextVar("dlcalc_lean", default=False)
+
+
+@contextlib.contextmanager
+def lean() -> Iterator[None]:
+    """Run engines inside this block for their results only (``batch`` without ``--steps``):
+    an engine may then skip building its working (``Working.lean`` is true)."""
+    token = _LEAN.set(True)
+    try:
+        yield
+    finally:
+        _LEAN.reset(token)
+
+
 @contextlib.contextmanager
 def replaying(
     overrides: Mapping[str, Any] | None = None, rule: str | None = None
@@ -624,10 +638,12 @@ class Working:
     that can apply to it).
     """
 
-    __slots__ = ("steps", "overrides", "rule", "slips", "names", "order", "rows")
+    __slots__ = ("steps", "overrides", "rule", "slips", "names", "order", "rows", "lean")
 
     def __init__(self) -> None:
         self.overrides, self.rule = _CONTEXT.get()
+        # results only, no working: never under a replay (the marker needs the steps)
+        self.lean = _LEAN.get() and self.overrides is None and self.rule is None
         self.steps: list[Step] = []
         self.slips: list[str] = []
         self.names: dict[str, Any] = {}
