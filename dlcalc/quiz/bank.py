@@ -206,7 +206,7 @@ def load_bank(extra: Sequence[str | Path] = (), *, bundled: bool = True) -> Bank
     except BankError as exc:
         raise InputError(f"--bank: {exc}") from None
     user_files = {f for p in user for f in bank_files(p)}
-    issues = validate(bank.questions, run_ops=bool(user_files), only=user_files or None)
+    issues = validate(bank.questions, run_ops=bool(user_files), only=user_files or None, fair=False)
     if issues:
         more = (
             f" (and {len(issues) - 1} more; run 'dlcalc bank validate')" if len(issues) > 1 else ""
@@ -217,8 +217,9 @@ def load_bank(extra: Sequence[str | Path] = (), *, bundled: bool = True) -> Bank
 
 
 def stats(bank: Bank) -> dict[str, Any]:
-    """Counts per topic x kind (``bank stats --json``)."""
+    """Counts per topic x kind (``bank stats --json``), and the choice-length cues."""
     from dlcalc.ops import TOPICS
+    from dlcalc.quiz.validate import fairness
 
     table = {t: dict.fromkeys(KINDS, 0) for t in TOPICS}
     for q in bank.questions:
@@ -227,6 +228,7 @@ def stats(bank: Bank) -> dict[str, Any]:
         "topics": {t: {**row, "total": sum(row.values())} for t, row in table.items()},
         "kinds": {k: sum(row[k] for row in table.values()) for k in KINDS},
         "total": len(bank.questions),
+        "choices": fairness(bank.questions),
     }
 
 
@@ -236,9 +238,18 @@ def stats_text(data: dict[str, Any]) -> str:
     rows = [(t, *(str(row[k]) for k in (*KINDS, "total"))) for t, row in data["topics"].items()]
     rows.append(("total", *(str(data["kinds"][k]) for k in KINDS), str(data["total"])))
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    return "\n".join(
+    table = "\n".join(
         r[0].ljust(widths[0])
         + "  "
         + "  ".join(c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True))
         for r in [head, *rows]
+    )
+    fair = data.get("choices")
+    if not fair or not fair["worded_mcq"]:
+        return table
+    return (
+        f"{table}\n\nworded mcqs (a choice of 25+ characters): {fair['worded_mcq']}\n"
+        f"key is the strictly longest choice: {fair['key_longest']} "
+        f"({fair['key_longest_share']:.0%}; at most {fair['key_longest_max']:.0%})\n"
+        f"key >= 1.5x the longest distractor: {fair['key_ratio_1_5x']}"
     )
