@@ -251,5 +251,7 @@ def stats_text(data: dict[str, Any]) -> str:
         f"{table}\n\nworded mcqs (a choice of 25+ characters): {fair['worded_mcq']}\n"
         f"key is the strictly longest choice: {fair['key_longest']} "
         f"({fair['key_longest_share']:.0%}; at most {fair['key_longest_max']:.0%})\n"
-        f"key >= 1.5x the longest distractor: {fair['key_ratio_1_5x']}"
+        f"key >= 1.5x the longest distractor: {fair['key_ratio_1_5x']}\n"
+        "key's length rank (1 = longest): "
+        + ", ".join(f"{r}: {n}" for r, n in fair.get("key_length_rank", {}).items())
     )

@@ -192,19 +192,26 @@ def check_fair(q: Question) -> list[str]:
 
 def fairness(questions: Sequence[Question]) -> dict[str, Any]:
     """Length cues over the worded mcqs: how often the key is the strictly longest choice,
-    and how many keys are at least ``KEY_RATIO_MAX`` times the longest distractor."""
+    how many keys are at least ``KEY_RATIO_MAX`` times the longest distractor, and how the
+    keys spread over the length ranks (1 = no choice is longer)."""
     worded = [q for q in questions if is_worded(q)]
     longest = ratio = 0
+    ranks: dict[str, int] = {}
     for q in worded:
         key, other = key_lengths(q) or (0, 0)
         longest += key > other
         ratio += key >= KEY_RATIO_MAX * other
+        rank = 1 + sum(len(c.strip()) > key for c in q.data["choices"])
+        ranks[str(rank)] = ranks.get(str(rank), 0) + 1
     return {
         "worded_mcq": len(worded),
         "key_longest": longest,
         "key_longest_share": round(longest / len(worded), 3) if worded else 0.0,
         "key_longest_max": KEY_LONGEST_MAX,
         "key_ratio_1_5x": ratio,
+        # 1 + the number of choices longer than the key: "pick the second longest" is a
+        # cue too, so the keys should spread over the ranks
+        "key_length_rank": dict(sorted(ranks.items(), key=lambda kv: int(kv[0]))),
     }
 
 

@@ -143,10 +143,12 @@ def test_stats_reports_the_length_figures(cli, tmp_path):
         "key_longest_share": 0.3,
         "key_longest_max": 0.3,
         "key_ratio_1_5x": 0,
+        "key_length_rank": {"1": 3, "4": 7},
     }
     out = cli("bank", "stats", *bank).stdout
     assert "key is the strictly longest choice: 3 (30%; at most 30%)" in out
     assert "key >= 1.5x the longest distractor: 0" in out
+    assert "key's length rank (1 = longest): 1: 3, 4: 7" in out
 
 
 def test_a_long_key_does_not_stop_a_quiz(cli, tmp_path):
@@ -161,3 +163,5 @@ def test_bundled_bank_figures_are_within_the_limits(cli):
     assert data["worded_mcq"] >= 80
     assert data["key_longest_share"] <= 0.30
     assert data["key_ratio_1_5x"] == 0
+    # no other rank takes over as the cue ("pick the second longest")
+    assert max(data["key_length_rank"].values()) <= 0.4 * data["worded_mcq"]
