@@ -328,7 +328,11 @@ def bank_stats(
     bank: BankOpt = None,
     no_bundled: NoBundledOpt = False,
 ) -> None:
-    """Count the bank's questions per topic and kind, and the choices' length cues."""
+    """Count the bank's questions per topic and kind.
+
+    Also the choices' length cues over the worded mcqs: how often the key is the strictly
+    longest choice, how many keys are 1.5x their longest distractor, the keys' length ranks.
+    """
     from dlcalc.quiz.bank import stats, stats_text
 
     data = stats(_bank(bank, no_bundled))
