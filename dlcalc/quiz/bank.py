@@ -183,31 +183,3 @@ def load_paths(paths: Iterable[Path]) -> Bank:
             bank.files.append(f)
             bank.questions += load_file(f)
     return bank
-
-
-def stats(bank: Bank) -> dict[str, Any]:
-    """Counts per topic x kind (``bank stats --json``)."""
-    from dlcalc.ops import TOPICS
-
-    table = {t: dict.fromkeys(KINDS, 0) for t in TOPICS}
-    for q in bank.questions:
-        table.setdefault(q.topic, dict.fromkeys(KINDS, 0))[q.kind] += 1
-    return {
-        "topics": {t: {**row, "total": sum(row.values())} for t, row in table.items()},
-        "kinds": {k: sum(row[k] for row in table.values()) for k in KINDS},
-        "total": len(bank.questions),
-    }
-
-
-def stats_text(data: dict[str, Any]) -> str:
-    """The counts as an aligned table with a total row."""
-    head = ("topic", *KINDS, "total")
-    rows = [(t, *(str(row[k]) for k in (*KINDS, "total"))) for t, row in data["topics"].items()]
-    rows.append(("total", *(str(data["kinds"][k]) for k in KINDS), str(data["total"])))
-    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    return "\n".join(
-        r[0].ljust(widths[0])
-        + "  "
-        + "  ".join(c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True))
-        for r in [head, *rows]
-    )

@@ -34,7 +34,7 @@ def load_bank(extra: Sequence[str | Path] = (), *, bundled: bool = True) -> Bank
     except BankError as exc:
         raise InputError(f"--bank: {exc}") from None
     user_files = {f for p in user for f in bank_files(p)}
-    issues = validate(bank.questions, run_ops=bool(user_files), only=user_files or None)
+    issues = validate(bank.questions, run_ops=bool(user_files), only=user_files or None, fair=False)
     if issues:
         more = (
             f" (and {len(issues) - 1} more; run 'dlcalc bank validate')" if len(issues) > 1 else ""
