@@ -24,7 +24,16 @@ def test_preset_json_per_contract(cli):
         "output_shape": [64, 55, 55],
         "params": 23_296,
         "macs": 70_276_800,
+        "kernel": 11,
+        "stride": 4,
+        "pad": 2,
+        "receptive_field": 11,
+        "jump": 4,
+        "start": 3,
     }
+    assert result["layers"][-1]["kernel"] is None  # fc8: no kernel, no field
+    assert result["layers"][-1]["receptive_field"] is None
+    assert result["receptive_field"] == 195  # pool5
     assert data["inputs"] == {"name": "alexnet", "steps": False}
     for step in data["steps"]:
         assert set(step) == {"title", "formula", "substituted", "value"}
@@ -141,3 +150,21 @@ def test_batch_record(cli):
     lines = [json.loads(line) for line in res.stdout.splitlines()]
     assert lines[0]["result"]["total_params"] == 11_689_512
     assert lines[1]["ok"] is False and lines[1]["error"].startswith("--input")
+
+
+@pytest.mark.parametrize("fmt", ["plain", "markdown", "rich"])
+def test_table_comes_before_the_working(cli, fmt):
+    out = cli("arch", "alexnet", "--format", fmt).stdout
+    table, working = out.index("alexnet: input 3x224x224"), out.index("output size")
+    assert table < working
+    assert "23,296" in out  # thousands separators in the table's text
+
+
+def test_table_has_geometry_and_field_columns(cli):
+    out = cli("arch", "alexnet", "--format", "plain").stdout
+    header = next(line for line in out.splitlines() if "cum. params" in line).split()
+    for col in ("kernel", "stride", "pad", "RF", "jump", "start"):
+        assert col in header
+    pool5 = next(line for line in out.splitlines() if line.split()[:1] == ["pool5"]).split()
+    # pool5  maxpool  256x6x6  3 2 0  0 2,469,696 0 655,566,528  195 32 31
+    assert pool5[3:6] == ["3", "2", "0"] and pool5[-3:] == ["195", "32", "31"]

@@ -8,11 +8,22 @@ memory figures are at float32 (4 bytes a value), batch 1.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from dlcalc.engine.arch.layers import Node
-from dlcalc.engine.arch.walk import CONTAINERS, Ctx, Rec, shape_text, walk
+from dlcalc.engine.arch.walk import (
+    CONTAINERS,
+    INPUT_FIELD,
+    WINDOWS,
+    Ctx,
+    Field,
+    Rec,
+    num,
+    shape_text,
+    walk,
+)
 from dlcalc.errors import InputError
 from dlcalc.solution import Solution, Step, Table
 
@@ -133,16 +144,73 @@ def _load(
     return nodes, shape, Ctx(flag, "", shape, False), 1, []  # one row per layer written
 
 
+def _one(pair: tuple[Any, Any]) -> Any:
+    """(3, 3) -> 3; (3, 5) -> [3, 5]: one number for square geometry."""
+    return pair[0] if pair[0] == pair[1] else [pair[0], pair[1]]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "x".join(f"{v:,}" if isinstance(v, int) else f"{v:g}" for v in value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+
+
+def _geometry(r: Rec) -> dict[str, Any]:
+    """The JSON fields kernel/stride/pad (null where they do not apply)."""
+    if r.geom is None:
+        return {"kernel": None, "stride": None, "pad": None}
+    k, s, p = r.geom
+    return {"kernel": _one(k), "stride": _one(s), "pad": _one(p)}
+
+
+def _field(field: Field | None) -> dict[str, Any]:
+    """The JSON fields receptive_field/jump/start (null once the map is flattened)."""
+    if field is None:
+        return {"receptive_field": None, "jump": None, "start": None}
+    (rh, jh, sh), (rw, jw, sw) = field
+    return {
+        "receptive_field": _one((rh, rw)),
+        "jump": _one((jh, jw)),
+        "start": _one((num(sh), num(sw))),
+    }
+
+
+_GEOM_TOKEN = re.compile(r"^[ksp]\d+(x\d+)?$")
+
+
+def _type_text(r: Rec) -> str:
+    """The type column: the description without what the kernel/stride/pad columns show."""
+    if r.geom is None:
+        return r.desc
+    return " ".join(t for t in r.desc.split() if not _GEOM_TOKEN.match(t))
+
+
 def _table(title: str, rows: list[Rec]) -> Table:
     cells, cum_p, cum_m = [], 0, 0
     for r in rows:
         cum_p, cum_m = cum_p + r.params, cum_m + r.macs
+        g, f = _geometry(r), _field(r.field)
         cells.append(
-            (r.name, r.desc, shape_text(r.shape), f"{r.params:,}", f"{cum_p:,}", f"{r.macs:,}",
-             f"{cum_m:,}")
+            (r.name, _type_text(r), shape_text(r.shape), _cell(g["kernel"]), _cell(g["stride"]),
+             _cell(g["pad"]), f"{r.params:,}", f"{cum_p:,}", f"{r.macs:,}", f"{cum_m:,}",
+             _cell(f["receptive_field"]), _cell(f["jump"]), _cell(f["start"]))
         )  # fmt: skip
-    columns = ("layer", "type", "output", "params", "cum. params", "MACs", "cum. MACs")
-    return Table(title, columns, cells)
+    columns = ("layer", "type", "output", "kernel", "stride", "pad", "params", "cum. params",
+               "MACs", "cum. MACs", "RF", "jump", "start")  # fmt: skip
+    return Table(title, columns, cells, first=True)
+
+
+def _last_spatial(recs: list[Rec]) -> Rec | None:
+    """The last top-level layer or block with a sliding window (conv or pooling) and a
+    known field: the end of the feature extractor (adaptive/global pooling excluded)."""
+
+    def has_window(r: Rec) -> bool:
+        return r.kind in WINDOWS or any(has_window(c) for c in r.children)
+
+    found = [r for r in recs if r.field is not None and has_window(r)]
+    return found[-1] if found else None
 
 
 def _total_steps(recs: list[Rec], params: int, macs: int, acts: int) -> list[Step]:
@@ -181,11 +249,11 @@ def arch(
     nodes, shape, ctx, default_depth, notes = _load(name, layers, spec, input)
     ctx.want_steps = steps or all(n.kind not in CONTAINERS for n in nodes)
     recs: list[Rec] = []
-    x = shape
+    x, field = shape, INPUT_FIELD if len(shape) == 3 else None
     for node in nodes:
         ctx.label = node.label or node.name
-        recs.append(walk(node, x, "", 1, ctx))
-        x = recs[-1].shape
+        recs.append(walk(node, x, "", 1, ctx, field))
+        x, field = recs[-1].shape, recs[-1].field
     params = sum(r.params for r in recs)
     macs = sum(r.macs for r in recs)
     acts = sum(r.acts for r in recs)
@@ -218,9 +286,10 @@ def arch(
     )
     layer_dicts = [
         {"name": r.name, "type": r.kind, "output_shape": list(r.shape), "params": r.params,
-         "macs": r.macs}
+         "macs": r.macs, **_geometry(r), **_field(r.field)}
         for r in rows
     ]  # fmt: skip
+    last = _last_spatial(recs)
     result: dict[str, Any] = {
         "total_params": params,
         "total_macs": macs,
@@ -229,5 +298,15 @@ def arch(
         "output_shape": list(x),
         "param_memory_mb": round(param_mb, 3),
         "activation_memory_mb": round(act_mb, 3),
+        "receptive_field": _field(last.field)["receptive_field"] if last else None,
     }
+    if last is not None:
+        notes.append(
+            f"receptive field of {last.name} (the last conv/pooling output): "
+            f"{_cell(_field(last.field)['receptive_field'])} input pixels; RF = r_l = "
+            "r_(l-1) + (K_eff-1)*j_(l-1), jump j_l = j_(l-1)*S (product of strides), start = "
+            "centre of the first unit's field in input pixel indices (pixel 0 at 0); "
+            "a residual block's field is its main path's, an inception module's its widest "
+            "branch's"
+        )
     return Solution(result=result, steps=work, notes=notes, tables=[table])
