@@ -162,9 +162,10 @@ def test_table_comes_before_the_working(cli, fmt):
 
 def test_table_has_geometry_and_field_columns(cli):
     out = cli("arch", "alexnet", "--format", "plain").stdout
-    header = next(line for line in out.splitlines() if "cum. params" in line).split()
-    for col in ("kernel", "stride", "pad", "RF", "jump", "start"):
-        assert col in header
-    pool5 = next(line for line in out.splitlines() if line.split()[:1] == ["pool5"]).split()
-    # pool5  maxpool  256x6x6  3 2 0  0 2,469,696 0 655,566,528  195 32 31
-    assert pool5[3:6] == ["3", "2", "0"] and pool5[-3:] == ["195", "32", "31"]
+    lines = out.splitlines()
+    header = next(line for line in lines if line.split()[:1] == ["layer"] and "RF" in line).split()
+    assert header == ["layer", "output", "kernel", "stride", "pad", "RF", "jump", "start"]
+    pool5 = [line.split() for line in lines if line.split()[:1] == ["pool5"]]
+    # pool5  256x6x6  3 2 0  195 32 31 (the fc layers have no row in this table)
+    assert pool5[1] == ["pool5", "256x6x6", "3", "2", "0", "195", "32", "31"]
+    assert [line.split()[:1] for line in lines].count(["fc8"]) == 1

@@ -8,7 +8,6 @@ memory figures are at float32 (4 bytes a value), batch 1.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -177,29 +176,38 @@ def _field(field: Field | None) -> dict[str, Any]:
     }
 
 
-_GEOM_TOKEN = re.compile(r"^[ksp]\d+(x\d+)?$")
-
-
-def _type_text(r: Rec) -> str:
-    """The type column: the description without what the kernel/stride/pad columns show."""
-    if r.geom is None:
-        return r.desc
-    return " ".join(t for t in r.desc.split() if not _GEOM_TOKEN.match(t))
-
-
-def _table(title: str, rows: list[Rec]) -> Table:
+def _tables(title: str, rows: list[Rec]) -> list[Table]:
+    """The layer table (shapes, params, MACs), then the geometry and receptive field of
+    the layers that see a map (two tables so that each fits a terminal)."""
     cells, cum_p, cum_m = [], 0, 0
     for r in rows:
         cum_p, cum_m = cum_p + r.params, cum_m + r.macs
-        g, f = _geometry(r), _field(r.field)
         cells.append(
-            (r.name, _type_text(r), shape_text(r.shape), _cell(g["kernel"]), _cell(g["stride"]),
-             _cell(g["pad"]), f"{r.params:,}", f"{cum_p:,}", f"{r.macs:,}", f"{cum_m:,}",
-             _cell(f["receptive_field"]), _cell(f["jump"]), _cell(f["start"]))
+            (r.name, r.desc, shape_text(r.shape), f"{r.params:,}", f"{cum_p:,}", f"{r.macs:,}",
+             f"{cum_m:,}")
         )  # fmt: skip
-    columns = ("layer", "type", "output", "kernel", "stride", "pad", "params", "cum. params",
-               "MACs", "cum. MACs", "RF", "jump", "start")  # fmt: skip
-    return Table(title, columns, cells, first=True)
+    columns = ("layer", "type", "output", "params", "cum. params", "MACs", "cum. MACs")
+    geo = []
+    for r in rows:
+        g, f = _geometry(r), _field(r.field)
+        if r.geom is None and r.field is None:
+            continue
+        geo.append(
+            (r.name, shape_text(r.shape), _cell(g["kernel"]), _cell(g["stride"]),
+             _cell(g["pad"]), _cell(f["receptive_field"]), _cell(f["jump"]), _cell(f["start"]))
+        )  # fmt: skip
+    out = [Table(title, columns, cells, first=True)]
+    if geo:
+        out.append(
+            Table(
+                "receptive field (RF) in input pixels, jump = product of strides, start = "
+                "centre of the first unit's field",
+                ("layer", "output", "kernel", "stride", "pad", "RF", "jump", "start"),
+                geo,
+                first=True,
+            )
+        )
+    return out
 
 
 def _last_spatial(recs: list[Rec]) -> Rec | None:
@@ -259,7 +267,7 @@ def arch(
     acts = sum(r.acts for r in recs)
     show = depth if depth is not None else default_depth
     rows = [row for r in recs for row in _rows(r, show)]
-    table = _table(f"{ctx.preset or 'network'}: input {shape_text(shape)}", rows)
+    tables = _tables(f"{ctx.preset or 'network'}: input {shape_text(shape)}", rows)
     work = [s for r in recs for s in _leaf_steps(r)] + _total_steps(recs, params, macs, acts)
 
     notes += ctx.notes
@@ -309,4 +317,4 @@ def arch(
             "a residual block's field is its main path's, an inception module's its widest "
             "branch's"
         )
-    return Solution(result=result, steps=work, notes=notes, tables=[table])
+    return Solution(result=result, steps=work, notes=notes, tables=tables)
