@@ -56,7 +56,9 @@ def render(sol: Solution, console: Console, marks: dict | None = None) -> None:
             for line in mark["texts"]:
                 text.append(f"   x {line}\n", style=colour)
         parts.append(text)
-    console.print(Panel(Group(*parts), title=f"[bold]{escape(sol.command)}[/]", title_align="left"))
+    if parts:  # (arch --list has no working)
+        title = f"[bold]{escape(sol.command)}[/]"
+        console.print(Panel(Group(*parts), title=title, title_align="left"))
     for table in (t for t in sol.tables if not t.first):
         console.print(_table(table))
     for plot in sol.plots:

@@ -243,6 +243,8 @@ def arch(
     spec: tuple[Sequence[Node], tuple[int, ...] | None] | None = None,
     input: tuple[int, ...] | None = None,
     depth: int | None = None,
+    unit: tuple[int, int] | None = None,
+    list: bool = False,  # the CLI's --list (shadows the builtin here only)
     steps: bool = False,
 ) -> Solution:
     """Output shape, parameters and MACs of every layer of a network, and the totals.
@@ -252,8 +254,15 @@ def arch(
     read from a TOML/JSON file by the same module). ``input`` is
     (C, H, W) or (F,); ``depth`` collapses blocks below that nesting level in the rows;
     ``steps`` writes each layer's size/params/MACs formulas (always for flat networks).
-    total_params = sum of the layers' params; total_macs likewise.
+    total_params = sum of the layers' params; total_macs likewise. ``unit`` (i, j): the
+    input region the receptive field of that output unit of the last conv/pooling layer
+    covers; ``list``: the presets and where each comes from, instead of a network.
     """
+    if list:
+        given = [f for f, v in (("NAME", name), ("--layers", layers), ("--spec", spec)) if v]
+        if given:
+            raise InputError(f"--list: lists the presets; give it without {given[0]}")
+        return _preset_list()
     nodes, shape, ctx, default_depth, notes = _load(name, layers, spec, input)
     ctx.want_steps = steps or all(n.kind not in CONTAINERS for n in nodes)
     recs: list[Rec] = []
@@ -293,7 +302,7 @@ def arch(
         "at float32 (forward pass, batch 1)"
     )
     layer_dicts = [
-        {"name": r.name, "type": r.kind, "output_shape": list(r.shape), "params": r.params,
+        {"name": r.name, "type": r.kind, "output_shape": [*r.shape], "params": r.params,
          "macs": r.macs, **_geometry(r), **_field(r.field)}
         for r in rows
     ]  # fmt: skip
@@ -302,8 +311,8 @@ def arch(
         "total_params": params,
         "total_macs": macs,
         "layers": layer_dicts,
-        "input_shape": list(shape),
-        "output_shape": list(x),
+        "input_shape": [*shape],
+        "output_shape": [*x],
         "param_memory_mb": round(param_mb, 3),
         "activation_memory_mb": round(act_mb, 3),
         "receptive_field": _field(last.field)["receptive_field"] if last else None,
@@ -317,4 +326,68 @@ def arch(
             "a residual block's field is its main path's, an inception module's its widest "
             "branch's"
         )
+    if unit is not None:
+        region, unit_steps = _unit_region(last, unit, shape)
+        result["unit_region"] = region
+        work += unit_steps
+        notes.append(
+            f"unit_region: rows and cols are inclusive 0-based input pixel ranges, clipped "
+            f"to the {shape_text(shape[1:])} input (unclipped_* reach into the padding)"
+        )
     return Solution(result=result, steps=work, notes=notes, tables=tables)
+
+
+def _unit_region(
+    last: Rec | None, unit: tuple[int, int], shape: tuple[int, ...]
+) -> tuple[dict[str, Any], list[Step]]:
+    """The input rows/cols that output unit (i, j) of ``last`` sees: its field is centred
+    on start + i*j and spans r pixels, clipped to the input."""
+    if last is None or last.field is None:
+        raise InputError("--unit: the network has no conv or pooling layer with a known field")
+    _, h, w = last.shape
+    if not (unit[0] < h and unit[1] < w):
+        raise InputError(
+            f"--unit: {last.name} is {h}x{w}, so a unit is 0..{h - 1},0..{w - 1} "
+            f"(0-based); got {unit[0]},{unit[1]}"
+        )
+    region: dict[str, Any] = {"layer": last.name, "unit": [unit[0], unit[1]]}
+    steps, clipped, raw = [], {}, {}
+    for axis, idx, (r, j, st), size in (
+        ("rows", unit[0], last.field[0], shape[1]),
+        ("cols", unit[1], last.field[1], shape[2]),
+    ):
+        centre = st + idx * j
+        lo, hi = int(centre - (r - 1) / 2), int(centre + (r - 1) / 2)
+        raw[axis], clipped[axis] = [lo, hi], [max(lo, 0), min(hi, size - 1)]
+        half = num((r - 1) / 2)
+        steps.append(
+            Step(
+                f"unit ({unit[0]},{unit[1]}) of {last.name}: input {axis}",
+                "centre = start + i*j; range = centre -/+ (r-1)/2, clipped to [0, size-1]",
+                f"centre = {num(st)} + {idx}*{j} = {num(centre)}; {num(centre)} -/+ {half} = "
+                f"{lo}..{hi}; clipped to 0..{size - 1}",
+                f"{clipped[axis][0]}..{clipped[axis][1]}",
+            )
+        )
+    region.update(clipped)
+    region.update({"unclipped_rows": raw["rows"], "unclipped_cols": raw["cols"]})
+    return region, steps
+
+
+def _preset_list() -> Solution:
+    """``arch --list``: every preset, whether it is torchvision's model or a paper's."""
+    from dlcalc.engine.arch.presets import PRESETS
+
+    rows = [(key, p.origin, shape_text(p.input), p.source) for key, p in PRESETS.items()]
+    table = Table("arch presets", ("name", "follows", "input", "source"), rows, first=True)
+    notes = [
+        "torchvision presets reproduce torchvision.models' parameter counts exactly; "
+        "alexnet is torchvision's 64-filter model, the slides' 96-filter AlexNet on "
+        "227x227 is alexnet_paper"
+    ]
+    result = {
+        "presets": [*PRESETS],
+        "follows": {key: p.origin for key, p in PRESETS.items()},
+        "preset_inputs": {key: [*p.input] for key, p in PRESETS.items()},
+    }
+    return Solution(result=result, notes=notes, tables=[table])
