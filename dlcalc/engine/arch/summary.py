@@ -190,8 +190,8 @@ def _tables(title: str, rows: list[Rec]) -> list[Table]:
     geo = []
     for r in rows:
         g, f = _geometry(r), _field(r.field)
-        if r.geom is None and r.field is None:
-            continue
+        if r.field is None or (r.geom is None and not r.children and r.kind != "adaptiveavgpool"):
+            continue  # flat vectors, and layers that keep the field (ReLU, BN, dropout ...)
         geo.append(
             (r.name, shape_text(r.shape), _cell(g["kernel"]), _cell(g["stride"]),
              _cell(g["pad"]), _cell(f["receptive_field"]), _cell(f["jump"]), _cell(f["start"]))
