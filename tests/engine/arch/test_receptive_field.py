@@ -9,6 +9,8 @@ r_out = r_in + (K_eff-1)*j_in, j_out = j_in*S, start_out = start_in + ((K_eff-1)
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dlcalc import ops
 
@@ -146,3 +148,41 @@ def test_feature_vector_network_has_no_field():
     sol = arch(layers="fc 10; relu; fc 2", input=(4,))
     assert sol["receptive_field"] is None
     assert all(r["receptive_field"] is None for r in sol["layers"])
+
+
+def _extent(layers, unit):
+    """Brute force: the input positions (padding included, as negative or >= size
+    indices) that output position ``unit`` depends on, following each window back."""
+    positions = {unit}
+    for k, s, p, d in reversed(layers):
+        positions = {u * s - p + d * t for u in positions for t in range(k)}
+    return min(positions), max(positions)
+
+
+def _sizes(n, layers):
+    for k, s, p, d in layers:
+        n = (n + 2 * p - d * (k - 1) - 1) // s + 1
+    return n
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 5), st.integers(1, 3), st.integers(0, 2), st.integers(1, 2)
+        ).filter(lambda t: t[2] <= (t[3] * (t[0] - 1)) // 2),
+        min_size=1,
+        max_size=4,
+    ),
+    st.integers(0, 50),
+)
+def test_matches_brute_force_dependency_extent(layers, pick):
+    n = 40
+    if _sizes(n, layers) < 1 or any(_sizes(n, layers[: i + 1]) < 1 for i in range(len(layers))):
+        return
+    text = "; ".join(f"conv 1 k{k} s{s} p{p} d{d}" for k, s, p, d in layers)
+    unit = pick % _sizes(n, layers)
+    sol = arch(layers=text, input=(1, n, n), unit=f"{unit},{unit}")
+    lo, hi = _extent(layers, unit)
+    assert sol["unit_region"]["unclipped_rows"] == [lo, hi]
+    assert sol["receptive_field"] == hi - lo + 1
