@@ -7,6 +7,10 @@ Per layer, with shapes (C, H, W) for maps and (F,) for vectors:
 - pooling: the same size formula (ceil with ceil_mode), no parameters
 - fc: params = (F_in + 1)*F_out; MACs = F_in*F_out
 - BatchNorm: params = 2*C (gamma, beta; running statistics are buffers)
+- receptive field per axis, from r = 1, j = 1, start = 0 at the input (pixel indices):
+  r = r_in + (K_eff-1)*j_in, j = j_in*S, start = start_in + ((K_eff-1)/2 - P)*j_in with
+  K_eff = D(K-1) + 1; residual blocks carry their main path's field (the shortcut does
+  not widen it), inception modules their widest branch's; flatten/fc end it
 
 Sizes come from :func:`dlcalc.engine.cnn.size.out_size`. Pure Python (no NumPy).
 """
