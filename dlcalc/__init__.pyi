@@ -59,9 +59,11 @@ def arch(
     spec: Any | None = ...,
     input: int | str | Sequence[int] | None = ...,
     depth: int | None = ...,
+    unit: Any | None = ...,
+    list: bool = ...,
     steps: bool = ...,
 ) -> Solution:
-    """Layer-by-layer output shapes, parameters and MACs of a CNN (preset or your own)."""
+    """Layer-by-layer output shapes, parameters, MACs and receptive fields of a CNN (preset or your own)."""
     ...
 
 def act(
