@@ -176,7 +176,7 @@ def ae(
 def optim(
     name: Literal["sgd", "momentum", "nag", "adagrad", "adadelta", "rmsprop", "adam"],
     *,
-    f: str | None = ...,
+    f: Any | None = ...,
     start: ArrayLike | None = ...,
     params: ArrayLike | None = ...,
     grads: ArrayLike | None = ...,
@@ -198,7 +198,7 @@ def optim(
 
 def optim_compare(
     *,
-    f: str,
+    f: Any,
     start: ArrayLike,
     steps: int = ...,
     optimizers: str | Sequence[str] | None = ...,

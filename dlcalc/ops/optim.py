@@ -61,7 +61,13 @@ OPS = [
                 positional=True,
                 metavar="NAME",
             ),
-            Param("f", "str", "objective f, e.g. 'x^2 + 10*y^2'", metavar="EXPR"),
+            Param(
+                "f",
+                "parsed",
+                "objective f, e.g. 'x^2 + 10*y^2'",
+                metavar="EXPR",
+                parser="dlcalc.parse.objective:objective_param",
+            ),
             Param("start", "vector", "starting point theta_0 for --f (one value per variable)"),
             Param("params", "vector", "initial parameters, with --grads"),
             Param("grads", "matrix", "one gradient row per step, with --params", metavar="ROWS"),
@@ -94,7 +100,14 @@ OPS = [
             "(f after N steps per optimizer)."
         ),
         params=(
-            Param("f", "str", "objective f, e.g. 'x^2 + 10*y^2'", default=REQUIRED, metavar="EXPR"),
+            Param(
+                "f",
+                "parsed",
+                "objective f, e.g. 'x^2 + 10*y^2'",
+                default=REQUIRED,
+                metavar="EXPR",
+                parser="dlcalc.parse.objective:objective_param",
+            ),
             Param("start", "vector", "starting point theta_0", default=REQUIRED),
             Param("steps", "int", "number of updates", default="100", lo=1),
             Param(

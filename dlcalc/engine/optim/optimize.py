@@ -32,7 +32,7 @@ DEFAULT_STEPS = 10
 TABLE_HEAD, TABLE_TAIL = 20, 10  # rows of long trajectory tables
 
 
-def _level_sets(source: Objective, paths: list[tuple[str, Any, Any]], levels: int = 4) -> list:
+def _level_sets(source: Any, paths: list[tuple[str, Any, Any]], levels: int = 4) -> list:
     """Dots where f crosses a few levels, on a grid around the paths (a terminal contour).
 
     Levels are spaced geometrically between the lowest and highest f seen on the paths;
@@ -77,55 +77,6 @@ def _level_sets(source: Objective, paths: list[tuple[str, Any, Any]], levels: in
     return [("levels of f", dots_x, dots_y, "scatter")]
 
 
-class Objective:
-    """A parsed ``--f``: the expression, its symbolic gradient, and compiled evaluators."""
-
-    def __init__(self, text: str, variables: str | None) -> None:
-        from dlcalc.parse import expr as ex
-
-        order = None
-        if variables is not None:
-            order = [v for v in variables.replace(",", " ").split() if v]
-        self.parsed = ex.parse(text, name="f", variables=order)
-        self.names = self.parsed.variables
-        self.gradient = self.parsed.gradient()
-        self.f_text = ex.show(self.parsed.expr)
-        self.grad_text = [ex.show(g) for g in self.gradient]
-        self._f = ex.compile_exprs([self.parsed.expr], self.parsed.symbols)
-        self._g = ex.compile_exprs(self.gradient, self.parsed.symbols)
-        self.start: np.ndarray | None = None
-
-    def value(self, point: np.ndarray) -> float:
-        return self._f(point)[0]
-
-    def grad(self, t: int, point: np.ndarray) -> np.ndarray:
-        try:
-            return np.array(self._g(point))
-        except ComputationError as exc:
-            if t == 1 and np.array_equal(point, self.start):
-                raise InputError(f"--start: the gradient's {exc}") from None
-            raise ComputationError(
-                f"step {t}: the gradient's {exc}; the iterates may be diverging (try a smaller --lr)"
-            ) from None
-
-    def describe(self, t: int, point: np.ndarray) -> str:
-        """The gradient with the point's numbers put in place of the variables."""
-        from sympy.printing.str import StrPrinter
-
-        numbers = {}
-        for sym, v in zip(self.parsed.symbols, point, strict=True):
-            text = fmt(float(v))
-            numbers[sym] = f"({text})" if text.startswith("-") else text
-
-        class Substituted(StrPrinter):  # prints each variable as its number, nothing merged
-            def _print_Symbol(self, expr: Any) -> str:
-                return numbers.get(expr, expr.name)
-
-        printer = Substituted()
-        parts = [printer.doprint(g) for g in self.gradient]
-        return parts[0] if len(parts) == 1 else "[" + ", ".join(parts) + "]"
-
-
 class GivenGrads:
     """``--grads``: row t is the gradient of step t, whatever the point."""
 
@@ -155,7 +106,7 @@ def _setup(
     steps: int | None,
     vars: str | None,
     convention: str,
-) -> tuple[Objective | GivenGrads, np.ndarray, int]:
+) -> tuple[Any, np.ndarray, int]:
     """Check which inputs were given; return (gradient source, theta_0, number of steps)."""
     if f is not None:
         if grads is not None:
@@ -164,7 +115,7 @@ def _setup(
             raise InputError("--params: goes with --grads; with --f give the start as --start")
         if start is None:
             raise InputError("--start: required with --f (the starting point theta_0)")
-        obj = Objective(f, vars)
+        obj = f.ordered(vars)  # parsed by dlcalc.parse.objective before the engine
         if start.shape != (len(obj.names),):
             raise InputError(
                 f"--start: expected {len(obj.names)} value(s), one per variable "
@@ -203,7 +154,7 @@ def _setup(
 
 
 def _run(
-    opt: Optimizer, source: Objective | GivenGrads, theta0: np.ndarray, n: int, show: int
+    opt: Optimizer, source: Any, theta0: np.ndarray, n: int, show: int
 ) -> tuple[np.ndarray, np.ndarray, list[Step]]:
     traj = np.empty((n + 1, theta0.size))
     used = np.empty((n, theta0.size))
@@ -217,7 +168,7 @@ def _run(
     return traj, used, lines
 
 
-def _values(obj: Objective, traj: np.ndarray, name: str) -> np.ndarray:
+def _values(obj: Any, traj: np.ndarray, name: str) -> np.ndarray:
     out = np.empty(traj.shape[0])
     for i, point in enumerate(traj):
         try:
@@ -315,7 +266,7 @@ def optim(
     notes += _bias_notes(name, convention, bias_correction)
     corrected = bias_correction or convention == "pytorch"
     steps_out: list[Step] = []
-    if isinstance(source, Objective):
+    if not isinstance(source, GivenGrads):
         names = source.names
         steps_out.append(Step("Objective", "f(" + ", ".join(names) + ")", "", source.f_text))
         grad_formula = "grad f = [" + ", ".join(f"df/d{v}" for v in names) + "]"
@@ -339,7 +290,7 @@ def optim(
     traj, used, lines = _run(opt, source, theta0, n, SHOW_STEPS)
     start_step.value = _s(traj[0])
     steps_out += lines
-    values = _values(source, traj, name) if isinstance(source, Objective) else None
+    values = _values(source, traj, name) if not isinstance(source, GivenGrads) else None
     if n > SHOW_STEPS:
         notes.append(f"steps {SHOW_STEPS + 1}..{n} apply the same rule; see the trajectory table")
     final = as_row(w.keep("final", traj[-1]), theta0.size)
@@ -422,7 +373,7 @@ def optim_compare(
     chosen = _parse_names(optimizers)
     w = Working()  # its variant rules apply to every optimizer; nothing is kept row by row
     source, theta0, n = _setup("sgd", f, start, None, None, steps, vars, convention)
-    assert isinstance(source, Objective)
+    assert not isinstance(source, GivenGrads)
     work = n * theta0.size * len(chosen)  # every optimizer runs its own trajectory
     if work > MAX_COMPARE_WORK:
         raise LimitError(

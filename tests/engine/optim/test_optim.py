@@ -15,9 +15,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dlcalc import ops
-from dlcalc.engine.optim.optimize import optim, optim_compare
+from dlcalc.engine.optim import optimize
 from dlcalc.errors import ComputationError, InputError, LimitError
+from dlcalc.parse.objective import objective_param
 from dlcalc.solution import Plot
+
+
+def _parsed(kwargs):
+    """--f is parsed before the engine (dlcalc.parse.objective), as the registry does."""
+    if isinstance(kwargs.get("f"), str):
+        kwargs["f"] = objective_param(kwargs["f"], "f")
+    return kwargs
+
+
+def optim(**kwargs):
+    return optimize.optim(**_parsed(kwargs))
+
+
+def optim_compare(**kwargs):
+    return optimize.optim_compare(**_parsed(kwargs))
 
 
 def xs(sol) -> list[float]:
@@ -442,7 +458,6 @@ def test_examples_run():
 def test_compare_plot_draws_level_sets_of_f():
     # f = x^2 + y^2: the contour dots lie on (at most 4) circles, so their f values fall
     # into at most 4 tight clusters; the optimizer paths are drawn on top.
-    from dlcalc.engine.optim.optimize import optim_compare
 
     sol = optim_compare(f="x^2 + y^2", start=np.array([1.0, 1.0]), steps=20, plot=True)
     series = {s[0]: s for s in sol.plots[-1].series}
