@@ -48,6 +48,7 @@ OPS = [
             _BOX_FORMAT,
         ),
         result_keys=("iou", "intersection", "union", "area_a", "area_b"),
+        answers=("iou",),
         example={"a": "0,0,2,2", "b": "1,1,3,3"},
     ),
     Op(
@@ -58,7 +59,8 @@ OPS = [
         description=(
             "Visit boxes by descending score (ties keep input order); keep a box unless it "
             "was suppressed, then suppress every later box with IoU > --iou-threshold. "
-            "Returns the kept indices (0-based) in score order."
+            "Returns the kept indices (0-based) in score order (the answer: keep); the "
+            "pairwise overlaps compared are ious[i,j]."
         ),
         params=(
             Param(
@@ -69,6 +71,7 @@ OPS = [
             _BOX_FORMAT,
         ),
         result_keys=("keep", "suppressed"),
+        answers=("keep",),
         example={
             "boxes": "0,0,10,10; 1,1,11,11; 20,20,30,30; 0,0,9,10",
             "scores": "0.9,0.8,0.7,0.6",
@@ -91,6 +94,7 @@ OPS = [
             Param("aligned", "bool", "roi-align only (RoIPool rounds instead)", default=False),
         ),
         result_keys=("output",),
+        answers=("output",),
         example={
             "input": "1,2,3,4; 5,6,7,8; 9,10,11,12; 13,14,15,16",
             "roi": "0,0,3,3",
@@ -119,6 +123,7 @@ OPS = [
             Param("aligned", "bool", "shift by -0.5 pixel (half-pixel centres)", default=False),
         ),
         result_keys=("output",),
+        answers=("output",),
         example={
             "input": "1,2,3,4; 5,6,7,8; 9,10,11,12; 13,14,15,16",
             "roi": "0.5,0.5,2.5,2.5",

@@ -14,7 +14,8 @@ OPS = [
             "mean log(1 - D(G(z))), g_loss_nonsaturating = -mean log D(G(z)). "
             "With --p-data/--p-g (two distributions over the same points): "
             "D* = p_data/(p_data + p_g) and V(D*, G) = -log 4 + 2 JSD(p_data || p_g). "
-            "log 0 is clamped to -100 as torch's BCELoss does."
+            "log 0 is clamped to -100 as torch's BCELoss does. Answer: value (check the "
+            "losses by name: d_loss=..., g_loss=...)."
         ),
         params=(
             Param("d_real", "vector", "D(x) on real samples, each in [0,1]"),
@@ -30,6 +31,7 @@ OPS = [
             "d_star",
             "jsd",
         ),
+        answers=("value",),
         example={"d_real": "0.9,0.8", "d_fake": "0.2,0.4"},
     ),
     Op(
@@ -40,7 +42,8 @@ OPS = [
         description=(
             "recon = -sum[x log x_hat + (1-x) log(1-x_hat)] (bce, log clamped to >= -100 like "
             "torch) or sum (x - x_hat)^2 (mse); kl = -0.5 sum(1 + log s^2 - mu^2 - s^2); "
-            "loss = recon + kl. Give the encoder's spread as --logvar (log s^2) or --sigma (s)."
+            "loss = recon + kl. Give the encoder's spread as --logvar (log s^2) or --sigma (s). "
+            "Answer: loss (recon=..., kl=... by name)."
         ),
         params=(
             Param("x", "vector", "the input x (in [0,1] for bce)", default=REQUIRED),
@@ -59,6 +62,7 @@ OPS = [
             ),
         ),
         result_keys=("recon", "kl", "loss"),
+        answers=("loss", "recon", "kl"),
         example={"x": "1,0,1", "x_hat": "0.8,0.2,0.6", "mu": "0.5,-0.5", "logvar": "0,0"},
     ),
 ]

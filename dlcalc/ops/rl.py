@@ -52,6 +52,7 @@ OPS = [
             _GAMMA,
         ),
         result_keys=("value", "returns"),
+        answers=("value",),
         example={"rewards": "1,0,0,10", "gamma": 0.9},
     ),
     Op(
@@ -62,7 +63,9 @@ OPS = [
         description=(
             "target = r + gamma max_a' Q(s',a') (just r when done); "
             "Q(s,a) <- Q(s,a) + alpha (target - Q(s,a)). States and actions are 0-based; "
-            "transitions are 's,a,r,s2[,done]' separated by ';' (done: 1/0/true/false)."
+            "transitions are 's,a,r,s2[,done]' separated by ';' (done: 1/0/true/false). "
+            "Answer: the final table q (check one entry as q[s,a]=...); each update t "
+            "names target[t], td_error[t], q_new[t] and the table after it, q_t[t]."
         ),
         params=(
             Param(
@@ -75,6 +78,7 @@ OPS = [
             Param("actions", "int", "number of actions", lo=1),
         ),
         result_keys=("q", "updates"),
+        answers=("q",),
         example={
             "q": "0,0; 0,0",
             "transitions": "0,1,1,1; 1,0,0,0; 0,1,1,1,done",
@@ -90,10 +94,12 @@ OPS = [
         description=(
             "V_{k+1}(s) = max_a [r(s,a) + gamma sum_s' P(s'|s,a) V_k(s')] from V_0 = 0 until "
             "the largest change is below --tol (at most --max-iters sweeps; gamma = 1 may not "
-            "converge). policy = argmax_a Q(s,a), lowest index on ties. " + _MDP_FORMATS
+            "converge). policy = argmax_a Q(s,a), lowest index on ties. Answer: v and policy; "
+            "the sweeps are v_k[k]. " + _MDP_FORMATS
         ),
         params=(*_MDP_PARAMS, _GAMMA, *_ITER_PARAMS),
         result_keys=("v", "q", "policy", "iterations", "converged"),
+        answers=("v", "policy"),
         example={
             "mdp": '{"P": [[[0.5,0.5],[0,1]], [[1,0],[0,1]]], "R": [0, 1]}',
             "gamma": 0.9,
@@ -130,6 +136,7 @@ OPS = [
             *_ITER_PARAMS,
         ),
         result_keys=("v", "q", "iterations", "converged", "v_iterative"),
+        answers=("v",),
         example={
             "mdp": '{"P": [[[0.5,0.5],[0,1]], [[1,0],[0,1]]], "R": [0, 1]}',
             "policy": "1,1",
@@ -155,6 +162,7 @@ OPS = [
             Param("q_next_online", "vector", "Double DQN: online network's Q(s', .)"),
         ),
         result_keys=("target", "loss", "td_error"),
+        answers=("target",),
         example={"r": 1, "gamma": 0.99, "q_next": "2,5,3", "q_sa": 4},
     ),
     Op(
@@ -178,6 +186,7 @@ OPS = [
             ),
         ),
         result_keys=("probs", "greedy"),
+        answers=("probs",),
         example={"q": "1,3,3,0", "epsilon": 0.2},
     ),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlcalc.engine._shapes import expect_shape
+from dlcalc.engine._working import Working
 from dlcalc.errors import InputError, LimitError
 from dlcalc.solution import Solution, Step, Table, fmt
 
@@ -68,6 +69,23 @@ def pairwise_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
 
 
+def _pairwise_overlap(b: np.ndarray, over: str) -> np.ndarray:
+    """The intersection areas of every pair (over="intersection"), or each intersection
+    over the smaller of the two areas (over="min", 0 where that area is 0)."""
+    area = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    iw = np.clip(
+        np.minimum(b[:, None, 2], b[None, :, 2]) - np.maximum(b[:, None, 0], b[None, :, 0]), 0, None
+    )
+    ih = np.clip(
+        np.minimum(b[:, None, 3], b[None, :, 3]) - np.maximum(b[:, None, 1], b[None, :, 1]), 0, None
+    )
+    inter = iw * ih
+    if over == "intersection":
+        return inter
+    small = np.minimum(area[:, None], area[None, :])
+    return np.divide(inter, small, out=np.zeros_like(inter), where=small > 0)
+
+
 def iou(*, a: np.ndarray, b: np.ndarray, box_format: str = "xyxy") -> Solution:
     """Intersection over union of two boxes: IoU = I / (area_a + area_b - I).
 
@@ -76,8 +94,17 @@ def iou(*, a: np.ndarray, b: np.ndarray, box_format: str = "xyxy") -> Solution:
     """
     for name, box in (("a", a), ("b", b)):
         expect_shape(box, (4,), name, "x1,y1,x2,y2" if box_format == "xyxy" else "x,y,w,h")
-    ba = to_xyxy(a[None], "a", box_format)[0]
-    bb = to_xyxy(b[None], "b", box_format)[0]
+    w = Working()
+    if box_format == "xywh" and w.slip("xywh-as-xyxy"):
+        # x,y,w,h read as corners: a "box" with x2 < x1 has no extent (clipped below)
+        ba, bb = a.astype(float), b.astype(float)
+        box_format = "xyxy"
+    else:
+        ba = to_xyxy(a[None], "a", box_format)[0]
+        bb = to_xyxy(b[None], "b", box_format)[0]
+    # the pixel-inclusive convention: every side counts one pixel more
+    one = 1.0 if w.slip("plus-one-pixel") else 0.0
+    plus = " + 1" if one else ""
     steps: list[Step] = []
     if box_format == "xywh":
         for label, raw, box in (("A", a, ba), ("B", b, bb)):
@@ -89,50 +116,59 @@ def iou(*, a: np.ndarray, b: np.ndarray, box_format: str = "xyxy") -> Solution:
                     f"({fmt(box[0])}, {fmt(box[1])}, {fmt(box[2])}, {fmt(box[3])})",
                 )
             )
-    area_a = (ba[2] - ba[0]) * (ba[3] - ba[1])
-    area_b = (bb[2] - bb[0]) * (bb[3] - bb[1])
+    area_a = max(ba[2] - ba[0] + one, 0.0) * max(ba[3] - ba[1] + one, 0.0)
+    area_a = w.keep("area_a", area_a)
+    area_b = max(bb[2] - bb[0] + one, 0.0) * max(bb[3] - bb[1] + one, 0.0)
+    area_b = w.keep("area_b", area_b)
     for label, box, area in (("A", ba, area_a), ("B", bb, area_b)):
         steps.append(
             Step(
                 f"Area of {label}",
-                "area = (x2 - x1)(y2 - y1)",
-                f"({fmt(box[2])} - {fmt(box[0])})({fmt(box[3])} - {fmt(box[1])})",
+                f"area = (x2 - x1{plus})(y2 - y1{plus})",
+                f"({fmt(box[2])} - {fmt(box[0])}{plus})({fmt(box[3])} - {fmt(box[1])}{plus})",
                 _num(area),
+                name=f"area_{label.lower()}",
             )
         )
-    iw = max(0.0, min(ba[2], bb[2]) - max(ba[0], bb[0]))
-    ih = max(0.0, min(ba[3], bb[3]) - max(ba[1], bb[1]))
-    inter = iw * ih
+    iw = max(0.0, min(ba[2], bb[2]) - max(ba[0], bb[0]) + one)
+    ih = max(0.0, min(ba[3], bb[3]) - max(ba[1], bb[1]) + one)
+    inter = w.keep("intersection", iw * ih)
     steps.append(
         Step(
             "Intersection",
             "I = max(0, min(x2a, x2b) - max(x1a, x1b)) * max(0, min(y2a, y2b) - max(y1a, y1b))",
-            f"max(0, {fmt(min(ba[2], bb[2]))} - {fmt(max(ba[0], bb[0]))}) * "
-            f"max(0, {fmt(min(ba[3], bb[3]))} - {fmt(max(ba[1], bb[1]))}) = {fmt(iw)} * {fmt(ih)}",
+            f"max(0, {fmt(min(ba[2], bb[2]))} - {fmt(max(ba[0], bb[0]))}{plus}) * "
+            f"max(0, {fmt(min(ba[3], bb[3]))} - {fmt(max(ba[1], bb[1]))}{plus}) = "
+            f"{fmt(iw)} * {fmt(ih)}",
             _num(inter),
+            name="intersection",
         )
     )
-    union = area_a + area_b - inter
-    steps.append(
-        Step(
-            "Union",
-            "U = area_A + area_B - I",
-            f"{fmt(area_a)} + {fmt(area_b)} - {fmt(inter)}",
-            _num(union),
-        )
-    )
+    # variant rules: the union not reduced by the intersection; the intersection over the
+    # smaller box's area (intersection over minimum) instead of the union
+    if w.slip("union-not-reduced"):
+        union = area_a + area_b
+        text = f"{fmt(area_a)} + {fmt(area_b)}"
+    elif w.slip("over-smaller-area"):
+        union = min(area_a, area_b)
+        text = f"min({fmt(area_a)}, {fmt(area_b)})"
+    else:
+        union = area_a + area_b - inter
+        text = f"{fmt(area_a)} + {fmt(area_b)} - {fmt(inter)}"
+    union = w.keep("union", union)
+    steps.append(Step("Union", "U = area_A + area_B - I", text, _num(union), name="union"))
     notes = []
     if union > 0:
-        value = inter / union
-        steps.append(Step("IoU", "IoU = I / U", f"{fmt(inter)} / {fmt(union)}", value))
+        value = w.keep("iou", inter / union)
+        steps.append(Step("IoU", "IoU = I / U", f"{fmt(inter)} / {fmt(union)}", value, name="iou"))
     else:
-        value = 0.0
-        steps.append(Step("IoU", "IoU = I / U (U = 0)", "0 / 0 taken as 0", value))
+        value = w.keep("iou", 0.0)
+        steps.append(Step("IoU", "IoU = I / U (U = 0)", "0 / 0 taken as 0", value, name="iou"))
         notes.append("both boxes have zero area, so the union is 0: IoU is taken as 0")
     if inter == 0 and union > 0:
         notes.append("the boxes do not overlap (touching edges have zero intersection)")
-    return Solution(
-        result={
+    return w.solution(
+        {
             "iou": float(value),
             "intersection": _num(inter),
             "union": _num(union),
@@ -166,8 +202,22 @@ def nms(
             f"--scores: expected {n} values (one per box in --boxes), got {scores.size}"
         )
     xyxy = to_xyxy(boxes, "boxes", box_format)
-    ious = pairwise_iou(xyxy, xyxy)
-    order = np.argsort(-scores, kind="stable")
+    w = Working()
+    # variant rules: the threshold compared with the intersection area, or with the
+    # intersection over the smaller box, instead of the IoU
+    if w.slip("intersection-not-iou"):
+        ious = _pairwise_overlap(xyxy, "intersection")
+    elif w.slip("over-smaller-area"):
+        ious = _pairwise_overlap(xyxy, "min")
+    else:
+        ious = pairwise_iou(xyxy, xyxy)
+    ious = np.asarray(w.keep("ious", ious), dtype=float)
+    # variant rule: the boxes visited in index order instead of by score
+    order = np.arange(n) if w.slip("index-order") else np.argsort(-scores, kind="stable")
+    order = np.asarray(w.keep("order", [int(i) for i in order]), dtype=float).astype(np.int64)
+    suppress_ge = w.slip("suppress-ge")  # IoU >= threshold suppresses
+    # a box already suppressed still suppresses the boxes after it
+    chain = n > 2 and w.slip("suppressed-box-suppresses")
 
     steps = [
         Step(
@@ -175,21 +225,23 @@ def nms(
             "sort boxes by descending score (ties keep input order)",
             ", ".join(f"box {i} ({fmt(scores[i])})" for i in order[: _MAX_TABLE * 2]),
             [int(i) for i in order],
+            name="order",
         )
     ]
     suppressed_by = np.full(n, -1)
     keep: list[int] = []
     suppressed: list[dict] = []
     for pos, i in enumerate(order):
-        if suppressed_by[i] >= 0:
+        if suppressed_by[i] >= 0 and not chain:
             continue
-        keep.append(int(i))
+        if suppressed_by[i] < 0:
+            keep.append(int(i))
         shown, gone = [], []
         for j in order[pos + 1 :]:
             if suppressed_by[j] >= 0:
                 continue
             v = ious[i, j]
-            if v > iou_threshold:
+            if v >= iou_threshold if suppress_ge else v > iou_threshold:
                 suppressed_by[j] = i
                 gone.append(int(j))
                 suppressed.append({"index": int(j), "by": int(i), "iou": float(v)})
@@ -210,7 +262,10 @@ def nms(
                 f"suppressed {gone}" if gone else "none suppressed",
             )
         )
-    steps.append(Step("Kept", "keep = boxes never suppressed, by descending score", "", keep))
+    keep = [int(i) for i in np.atleast_1d(np.asarray(w.keep("keep", keep), dtype=float))]
+    steps.append(
+        Step("Kept", "keep = boxes never suppressed, by descending score", "", keep, name="keep")
+    )
 
     notes = []
     if len(keep) > _MAX_KEPT_STEPS:
@@ -221,8 +276,8 @@ def nms(
     if n <= _MAX_TABLE:
         rows = [[str(i), *(fmt(v, 4) for v in ious[i])] for i in range(n)]
         tables.append(Table("Pairwise IoU", ["box", *(str(j) for j in range(n))], rows))
-    return Solution(
-        result={"keep": keep, "suppressed": suppressed},
+    return w.solution(
+        {"keep": keep, "suppressed": suppressed},
         steps=steps,
         notes=notes,
         tables=tables,

@@ -17,6 +17,7 @@ import math
 import numpy as np
 
 from dlcalc.engine._shapes import expect_shape
+from dlcalc.engine._working import Working
 from dlcalc.errors import InputError, LimitError
 from dlcalc.solution import Solution, Step, as_exact, fmt
 
@@ -105,11 +106,16 @@ def roi_pool(
     c, h, w = x.shape
     ph_n, pw_n = output_size
     out = np.zeros((roi.shape[0], c, ph_n, pw_n))
+    wk = Working()
+    # variant rules: the scaled corners truncated (floor) instead of rounded; the RoI's
+    # size without the +1 of its inclusive corner cells
+    rnd = math.floor if wk.slip("floor-not-round") else c_round
+    one = 0 if wk.slip("no-plus-one") else 1
     plans = []
     for k, (rx1, ry1, rx2, ry2) in enumerate(roi):
-        sx1, sy1 = c_round(rx1 * spatial_scale), c_round(ry1 * spatial_scale)
-        sx2, sy2 = c_round(rx2 * spatial_scale), c_round(ry2 * spatial_scale)
-        rw, rh = max(sx2 - sx1 + 1, 1), max(sy2 - sy1 + 1, 1)
+        sx1, sy1 = rnd(rx1 * spatial_scale), rnd(ry1 * spatial_scale)
+        sx2, sy2 = rnd(rx2 * spatial_scale), rnd(ry2 * spatial_scale)
+        rw, rh = max(sx2 - sx1 + one, 1), max(sy2 - sy1 + one, 1)
         rows, cols = pool_bins(sy1, rh, ph_n, h), pool_bins(sx1, rw, pw_n, w)
         for i, (h0, h1) in enumerate(rows):
             for j, (w0, w1) in enumerate(cols):
@@ -118,6 +124,7 @@ def roi_pool(
         plans.append(((sx1, sy1, sx2, sy2), (rw, rh), rows, cols))
     if np.all(x == np.round(x)):
         out = as_exact(out)
+    out = np.asarray(wk.keep("output", _shape_output(out, input))).reshape(out.shape)
 
     (sx1, sy1, sx2, sy2), (rw, rh), rows, cols = plans[0]
     rx1, ry1, rx2, ry2 = roi[0]
@@ -159,13 +166,13 @@ def roi_pool(
                 steps.append(Step(f"Bin ({i},{j})", formula, subst, out[0, ch, i, j]))
                 listed += 1
     result_out = _shape_output(out, input)
-    steps.append(Step("Output", f"RoIPool {ph_n}x{pw_n}", "", result_out))
+    steps.append(Step("Output", f"RoIPool {ph_n}x{pw_n}", "", result_out, name="output"))
     notes = _common_notes(roi, c * ph_n * pw_n, listed)
     if sx2 < sx1 or sy2 < sy1:
         notes.append("the rounded RoI has x2' < x1' or y2' < y1': it is forced to at least 1x1")
     if any(h1 <= h0 for h0, h1 in rows) or any(w1 <= w0 for w0, w1 in cols):
         notes.append("some bins fall outside the map: empty bins are 0")
-    return Solution(result={"output": result_out}, steps=steps, notes=notes)
+    return wk.solution({"output": result_out}, steps=steps, notes=notes)
 
 
 def _common_notes(roi: np.ndarray, total: int, listed: int) -> list[str]:
@@ -229,16 +236,24 @@ def roi_align(
     ph_n, pw_n = output_size
     off = 0.5 if aligned else 0.0
     out = np.zeros((roi.shape[0], c, ph_n, pw_n))
+    wk = Working()
+    # variant rules: the RoI rounded to whole cells as RoIPool does (what RoIAlign avoids);
+    # one sample at each bin's centre instead of the G x G grid
+    rounded = wk.slip("rounded-roi")
     plans = []
     for k, (rx1, ry1, rx2, ry2) in enumerate(roi):
         sx1, sy1 = rx1 * spatial_scale - off, ry1 * spatial_scale - off
         sx2, sy2 = rx2 * spatial_scale - off, ry2 * spatial_scale - off
+        if rounded:
+            sx1, sy1, sx2, sy2 = (float(c_round(v)) for v in (sx1, sy1, sx2, sy2))
         rw, rh = sx2 - sx1, sy2 - sy1
         if not aligned:
             rw, rh = max(rw, 1.0), max(rh, 1.0)
         bh, bw = rh / ph_n, rw / pw_n
         gh = sampling_ratio if sampling_ratio > 0 else math.ceil(rh / ph_n)
         gw = sampling_ratio if sampling_ratio > 0 else math.ceil(rw / pw_n)
+        if max(gh, gw) > 1 and wk.slip("one-sample-per-bin"):
+            gh, gw = 1, 1
         if max(ph_n * gh * h, pw_n * gw * w) > _MAX_WEIGHTS:
             raise LimitError(
                 f"--sampling-ratio: {max(gh, 0)}x{max(gw, 0)} samples per bin over a {h}x{w} map "
@@ -251,6 +266,7 @@ def roi_align(
             out[k] = ay @ x @ ax.T
         plans.append(((sx1, sy1, sx2, sy2), (rw, rh), (bh, bw), (gh, gw), (wy, dy), (wx, dx)))
 
+    out = np.asarray(wk.keep("output", _shape_output(out, input))).reshape(out.shape)
     (sx1, sy1, sx2, sy2), (rw, rh), (bh, bw), (gh, gw), (wy, dy), (wx, dx) = plans[0]
     rx1, ry1, rx2, ry2 = roi[0]
     s = fmt(spatial_scale)
@@ -303,7 +319,7 @@ def roi_align(
             )
             listed += 1
     result_out = _shape_output(out, input)
-    steps.append(Step("Output", f"RoIAlign {ph_n}x{pw_n}", "", result_out))
+    steps.append(Step("Output", f"RoIAlign {ph_n}x{pw_n}", "", result_out, name="output"))
     notes = _common_notes(roi, ph_n * pw_n, listed)
     if c > 1:
         notes.append("the bins are written out for channel 0; every channel uses the same weights")
@@ -313,7 +329,7 @@ def roi_align(
         notes.append("the RoI has no extent (aligned, x2 <= x1 or y2 <= y1): the output is 0")
     if np.any(~dy["valid"]) or np.any(~dx["valid"]):
         notes.append("samples beyond [-1, H] x [-1, W] count as 0 (they still count in the mean)")
-    return Solution(result={"output": result_out}, steps=steps, notes=notes)
+    return wk.solution({"output": result_out}, steps=steps, notes=notes)
 
 
 def _sample_steps(

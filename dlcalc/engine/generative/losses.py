@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from dlcalc.engine._working import Working
 from dlcalc.errors import ComputationError, InputError
 from dlcalc.solution import Solution, Step, fmt
 
@@ -19,11 +20,14 @@ _MAX_UNITS = 8  # latent units written out one by one
 _CLAMP_NOTE = "log 0 is clamped to -100 (as torch.nn.BCELoss does), so the value stays finite"
 
 
-def clamped_log(p: np.ndarray) -> tuple[np.ndarray, bool]:
-    """max(log p, -100) elementwise for p in [0, 1], and whether any entry was clamped."""
+def clamped_log(p: np.ndarray, base10: bool = False) -> tuple[np.ndarray, bool]:
+    """max(log p, -100) elementwise for p in [0, 1], and whether any entry was clamped.
+
+    base10: the log to base 10 (a student's slip), clamped the same way."""
     with np.errstate(divide="ignore"):
         raw = np.log(p)
-    return np.maximum(raw, LOG_CLAMP), bool(np.any(raw < LOG_CLAMP))
+    out, clamped = np.maximum(raw, LOG_CLAMP), bool(np.any(raw < LOG_CLAMP))
+    return (out / math.log(10) if base10 else out), clamped
 
 
 def _check_probs(p: np.ndarray, name: str, what: str = "probabilities") -> None:
@@ -90,60 +94,75 @@ def gan(
 def _gan_losses(d_real: np.ndarray, d_fake: np.ndarray) -> Solution:
     _check_probs(d_real, "d_real", "discriminator outputs")
     _check_probs(d_fake, "d_fake", "discriminator outputs")
-    log_real, c1 = clamped_log(d_real)
-    log_not_fake, c2 = clamped_log(1.0 - d_fake)
-    log_fake, c3 = clamped_log(d_fake)
+    w = Working()
+    # variant rules: logs to base 10; D(G(z)) in place of 1 - D(G(z)) in the fake term;
+    # sums instead of means; the discriminator loss +V; the non-saturating loss's sign
+    b10 = w.slip("log10")
+    log_real, c1 = clamped_log(d_real, b10)
+    fake_in = d_fake if w.slip("d-fake-for-one-minus") else 1.0 - d_fake
+    log_not_fake, c2 = clamped_log(fake_in, b10)
+    log_fake, c3 = clamped_log(d_fake, b10)
     n, m = d_real.size, d_fake.size
-    real_term = float(log_real.mean())
-    fake_term = float(log_not_fake.mean())
-    value = real_term + fake_term
-    g_ns = float(-log_fake.mean())
+    avg = np.sum if w.slip("sum-not-mean") else np.mean
+    real_term = float(w.keep("real_term", float(avg(log_real))))
+    fake_term = float(w.keep("fake_term", float(avg(log_not_fake))))
+    value = float(w.keep("value", real_term + fake_term))
+    d_loss = float(w.keep("d_loss", value if w.slip("d-loss-sign") else -value))
+    g_loss = float(w.keep("g_loss", fake_term))
+    g_ns = float(avg(log_fake)) if w.slip("ns-sign") else float(-avg(log_fake))
+    g_ns = float(w.keep("g_loss_nonsaturating", g_ns))
     steps = [
         Step(
             "Real term",
             "E_x[log D(x)] = (1/n) sum_i log D(x_i)",
             f"({_sum_text([f'log {fmt(v)}' for v in d_real], n)})/{n}",
             real_term,
+            name="real_term",
         ),
         Step(
             "Fake term",
             "E_z[log(1 - D(G(z)))] = (1/m) sum_j log(1 - D(G(z_j)))",
             f"({_sum_text([f'log(1 - {fmt(v)})' for v in d_fake], m)})/{m}",
             fake_term,
+            name="fake_term",
         ),
         Step(
             "Value",
             "V(D,G) = E_x[log D(x)] + E_z[log(1 - D(G(z)))]",
             f"{fmt(real_term)} + {_p(fake_term)}",
             value,
+            name="value",
         ),
         Step(
             "Discriminator loss",
             "L_D = -V (D maximises V; BCE with labels real=1, fake=0)",
             f"-({fmt(value)})",
-            -value,
+            d_loss,
+            name="d_loss",
         ),
         Step(
             "Generator loss (minimax)",
             "L_G = E_z[log(1 - D(G(z)))] (G minimises)",
             f"{fmt(fake_term)}",
-            fake_term,
+            g_loss,
+            name="g_loss",
         ),
         Step(
             "Generator loss (non-saturating)",
             "L_G_ns = -E_z[log D(G(z))] = -(1/m) sum_j log D(G(z_j))",
             f"-({_sum_text([f'log {fmt(v)}' for v in d_fake], m)})/{m}",
             g_ns,
+            name="g_loss_nonsaturating",
         ),
     ]
     notes = ["the non-saturating loss gives G strong gradients early, when D(G(z)) is near 0"]
     if c1 or c2 or c3:
         notes.append(_CLAMP_NOTE)
-    return Solution(
-        result={
+    return w.solution(
+        {
             "value": value,
-            "d_loss": -value,
-            "g_loss": fake_term,
+            "d_loss": d_loss,
+            "g_loss": g_loss,
             "g_loss_nonsaturating": g_ns,
             "real_term": real_term,
             "fake_term": fake_term,
@@ -183,10 +202,15 @@ def _gan_optimum(p_data: np.ndarray, p_g: np.ndarray) -> Solution:
             )
     # D* = p_data/(p_data + p_g) pointwise, from the values as given (one common rescaling
     # cannot change the ratio and keeps the sum from overflowing)
+    w = Working()
     scale = max(p_data.max(), p_g.max())
     pd, pg = p_data / scale, p_g / scale
     given = pd + pg
-    d_star = np.divide(pd, given, out=np.full_like(pd, 0.5), where=given > 0)
+    # variant rule: D* = p_g/(p_data + p_g), the generator's share
+    swapped = w.slip("d-star-swapped")
+    d_star = np.divide(pg if swapped else pd, given, out=np.full_like(pd, 0.5), where=given > 0)
+    computed = d_star
+    d_star = np.asarray(w.keep("d_star", d_star), dtype=float)
     if np.any(given == 0):
         notes.append("where p_data = p_g = 0 any D is optimal; D* is written as 1/2 there")
     # the value at the optimum and the JSD are about distributions
@@ -195,6 +219,11 @@ def _gan_optimum(p_data: np.ndarray, p_g: np.ndarray) -> Solution:
     total = p + q
     d_norm = np.divide(p, total, out=np.full_like(p, 0.5), where=total > 0)
     one_minus = np.divide(q, total, out=np.full_like(q, 0.5), where=total > 0)  # 1 - D*, exactly
+    if swapped:
+        d_norm, one_minus = one_minus, d_norm
+    if d_star.shape != computed.shape or not np.array_equal(d_star, computed):
+        # a student's own D*: the value follows from it (log 0 clamped to -100 as above)
+        d_norm, one_minus = np.clip(d_star, 0, 1), np.clip(1.0 - d_star, 0, 1)
     value = float(_xlogy(p, d_norm).sum() + _xlogy(q, one_minus).sum())
     mix = total / 2
     jsd = float(
@@ -202,6 +231,10 @@ def _gan_optimum(p_data: np.ndarray, p_g: np.ndarray) -> Solution:
         + 0.5 * (_xlogy(q, q).sum() - _xlogy(q, mix).sum())
     )
     jsd = max(jsd, 0.0)
+    if w.slip("log10"):  # logs to base 10
+        value, jsd = value / math.log(10), jsd / math.log(10)
+    value = float(w.keep("value", value))
+    jsd = float(w.keep("jsd", jsd))
     k = p.size
     steps = [
         Step(
@@ -213,6 +246,7 @@ def _gan_optimum(p_data: np.ndarray, p_g: np.ndarray) -> Solution:
             )
             + (f", ... ({k} points)" if k > _MAX_TERMS else ""),
             d_star,
+            name="d_star",
         ),
         Step(
             "Value at the optimum",
@@ -221,12 +255,14 @@ def _gan_optimum(p_data: np.ndarray, p_g: np.ndarray) -> Solution:
             + " + "
             + _sum_text([f"{fmt(b)} log {fmt(d)}" for b, d in zip(q, one_minus, strict=True)], k),
             value,
+            name="value",
         ),
         Step(
             "Jensen-Shannon divergence",
             "JSD = 1/2 KL(p_data || m) + 1/2 KL(p_g || m), m = (p_data + p_g)/2 (nats)",
             f"m = {fmt(mix)}",
             jsd,
+            name="jsd",
         ),
         Step(
             "Check: value from the JSD",
@@ -237,8 +273,8 @@ def _gan_optimum(p_data: np.ndarray, p_g: np.ndarray) -> Solution:
     ]
     if np.allclose(p, q):
         notes.append("p_g = p_data: D* = 1/2 everywhere and V = -log 4, the global minimum over G")
-    return Solution(
-        result={"d_star": d_star, "value": value, "jsd": jsd},
+    return w.solution(
+        {"d_star": d_star, "value": value, "jsd": jsd},
         steps=steps,
         notes=notes,
         primary="d_star",
@@ -278,12 +314,17 @@ def vae(
     notes = []
     steps = []
     n = x.size
+    w = Working()
+    # variant rule: the reconstruction error averaged over the n entries instead of summed
+    total = np.mean if w.slip("recon-mean") else np.sum
     if recon == "bce":
         _check_probs(x, "x", "targets")
         _check_probs(x_hat, "x_hat", "reconstructions (probabilities)")
-        log_p, c1 = clamped_log(x_hat)
-        log_q, c2 = clamped_log(1.0 - x_hat)
-        recon_val = float(-(x * log_p + (1.0 - x) * log_q).sum())
+        b10 = w.slip("bce-log10")  # logs to base 10
+        log_p, c1 = clamped_log(x_hat, b10)
+        log_q, c2 = clamped_log(1.0 - x_hat, b10)
+        recon_val = float(-total(x * log_p + (1.0 - x) * log_q))
+        recon_val = float(w.keep("recon", recon_val))
         terms = [
             f"{fmt(a)} log {fmt(b)} + {fmt(1 - a)} log(1 - {fmt(b)})"
             for a, b in zip(x, x_hat, strict=True)
@@ -294,15 +335,17 @@ def vae(
                 "recon = -sum_i [x_i log x_hat_i + (1 - x_i) log(1 - x_hat_i)]",
                 f"-[{_sum_text(terms, n)}]",
                 recon_val,
+                name="recon",
             )
         )
         if c1 or c2:
             notes.append(_CLAMP_NOTE)
     else:
         with np.errstate(over="ignore"):
-            recon_val = float(((x - x_hat) ** 2).sum())
+            recon_val = float(total((x - x_hat) ** 2))
         if not math.isfinite(recon_val):
             raise ComputationError("--x-hat: the squared error overflows (values too large)")
+        recon_val = float(w.keep("recon", recon_val))
         terms = [f"({fmt(a)} - {fmt(b)})^2" for a, b in zip(x, x_hat, strict=True)]
         steps.append(
             Step(
@@ -310,6 +353,7 @@ def vae(
                 "recon = sum_i (x_i - x_hat_i)^2",
                 _sum_text(terms, n),
                 recon_val,
+                name="recon",
             )
         )
     if sigma is not None:
@@ -317,7 +361,9 @@ def vae(
             raise InputError(
                 f"--sigma: expected standard deviations > 0, got {fmt(sigma[sigma <= 0][0])}"
             )
-        lv = 2.0 * np.log(sigma)
+        # variant rule: log s written for log s^2
+        lv = np.log(sigma) if w.slip("logvar-as-log-sigma") else 2.0 * np.log(sigma)
+        lv = np.asarray(w.keep("log_var", lv), dtype=float)
         with np.errstate(over="ignore"):
             var = sigma**2
         steps.append(
@@ -326,16 +372,30 @@ def vae(
                 "log s^2 = 2 log s",
                 ", ".join(f"2 log {fmt(s)}" for s in sigma[:_MAX_UNITS]),
                 lv,
+                name="log_var",
             )
         )
+        sd = sigma
     else:
         if np.any(logvar > 700):
             raise ComputationError("--logvar: s^2 = exp(log s^2) overflows for log s^2 > 700")
-        lv, var = logvar, np.exp(logvar)
+        if w.slip("logvar-as-log-sigma"):  # --logvar read as log s: s^2 = exp(2 logvar)
+            if np.any(logvar > 350):
+                raise ComputationError("--logvar: exp(2 logvar) overflows")
+            lv, var = 2.0 * logvar, np.exp(2.0 * logvar)
+        else:
+            lv, var = logvar, np.exp(logvar)
+        sd = np.sqrt(var)
+    # variant rules: s for s^2 in the KL; the 1 forgotten; +0.5 for -0.5
+    if w.slip("sigma-for-var"):
+        var = sd
+    one = 0.0 if w.slip("kl-no-one") else 1.0
+    half = 0.5 if w.slip("kl-sign") else -0.5
     with np.errstate(over="ignore", invalid="ignore"):
-        kl_terms = -0.5 * (1.0 + lv - mu**2 - var)
+        kl_terms = half * (one + lv - mu**2 - var)
     if not np.all(np.isfinite(kl_terms)):
         raise ComputationError("--mu: the KL term overflows (mu^2 or s^2 too large)")
+    kl_terms = np.asarray(w.keep("kl_terms", kl_terms), dtype=float)
     for k in range(min(mu.size, _MAX_UNITS)):
         steps.append(
             Step(
@@ -345,23 +405,26 @@ def vae(
                 float(kl_terms[k]),
             )
         )
-    kl = float(kl_terms.sum())
+    kl = float(w.keep("kl", float(kl_terms.sum())))
     steps.append(
         Step(
             "KL divergence",
             "kl = sum_k -0.5 (1 + log s_k^2 - mu_k^2 - s_k^2)",
             _sum_text([_p(t) for t in kl_terms], mu.size),
             kl,
+            name="kl",
         )
     )
-    loss = recon_val + kl
-    steps.append(Step("Loss", "loss = recon + kl", f"{fmt(recon_val)} + {_p(kl)}", loss))
+    loss = float(w.keep("loss", recon_val + kl))
+    steps.append(
+        Step("Loss", "loss = recon + kl", f"{fmt(recon_val)} + {_p(kl)}", loss, name="loss")
+    )
     if mu.size > _MAX_UNITS:
         notes.append(f"the working lists {_MAX_UNITS} of {mu.size} latent units one by one")
     if not math.isfinite(loss):
         raise ComputationError("--mu: the VAE loss overflows (values too large)")
-    return Solution(
-        result={"recon": recon_val, "kl": kl, "loss": loss, "kl_terms": kl_terms},
+    return w.solution(
+        {"recon": recon_val, "kl": kl, "loss": loss, "kl_terms": kl_terms},
         steps=steps,
         notes=notes,
     )

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from dlcalc import parse
+from dlcalc.engine._working import Working
 from dlcalc.engine.rl.mdp import ROW_TOL, Mdp
 from dlcalc.engine.rl.value_iteration import (
     STEP_STATES,
@@ -21,7 +22,7 @@ from dlcalc.engine.rl.value_iteration import (
     iterate,
     iteration_table,
     load,
-    q_table,
+    slipped_model,
 )
 from dlcalc.errors import ComputationError, InputError
 from dlcalc.solution import Solution, Step, fmt
@@ -94,10 +95,12 @@ def policy_eval(
     model = load(mdp, grid, step_reward, slip, goal_reward)
     pi = _policy_matrix(model, policy)
     n = model.n_states
-    r_pi = (pi * model.r).sum(axis=1)
+    w = Working()
+    r_sa, gamma_used = slipped_model(w, model, gamma)  # the variant rules of the backup
+    r_pi = w.keep("r_pi", (pi * r_sa).sum(axis=1))
     p_pi = np.einsum("sa,sak->sk", pi, model.p) * (~model.terminal)[:, None]
     steps = [
-        Step("Reward under pi", "r_pi(s) = sum_a pi(a|s) r(s,a)", "", r_pi),
+        Step("Reward under pi", "r_pi(s) = sum_a pi(a|s) r(s,a)", "", r_pi, name="r_pi"),
         Step("Transitions under pi", "P_pi(s,s') = sum_a pi(a|s) P(s'|s,a)", "", p_pi),
     ]
     notes = common_notes(model)
@@ -107,11 +110,17 @@ def policy_eval(
     iterations, converged = 0, True
     if method in ("iterative", "both"):
         run = iterate(
-            lambda v: r_pi + gamma * (p_pi @ v), np.zeros(n), tol, max_iters, "policy evaluation"
+            lambda v: r_pi + gamma_used * (p_pi @ v),
+            np.zeros(n),
+            tol,
+            max_iters,
+            "policy evaluation",
+            keep=lambda v, k: w.keep("v_k", v, at=k),
         )
         v_iter, iterations, converged, delta = run.last, run.iterations, run.converged, run.delta
         if n <= STEP_STATES and iterations:
             steps += _sweep_steps(model, r_pi, p_pi, run, gamma)
+        v_iter = np.asarray(w.keep("v_iterative", v_iter), dtype=np.float64)
         steps.append(
             Step(
                 "Iterative policy evaluation",
@@ -126,7 +135,7 @@ def policy_eval(
                 f"(last max change {fmt(delta, 3)})"
             )
     if method in ("exact", "both"):
-        v_exact = _solve(p_pi, r_pi, gamma, n)
+        v_exact = _solve(p_pi, r_pi, gamma_used, n)
         steps.append(
             Step(
                 "Exact solution",
@@ -135,9 +144,21 @@ def policy_eval(
                 v_exact,
             )
         )
-    v = v_exact if v_exact is not None else v_iter
-    q = q_table(model, v, gamma)
-    steps.append(Step("Q under pi", "Q^pi(s,a) = r(s,a) + gamma sum_s' P(s'|s,a) V^pi(s')", "", q))
+    v = np.asarray(w.keep("v", v_exact if v_exact is not None else v_iter), dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        cont = np.where(model.terminal, 0.0, gamma_used)[:, None]
+        q = r_sa + cont * np.einsum("ijk,k->ij", model.p, v)
+    finite(q, "Q")
+    q = w.keep("q", q)
+    steps.append(
+        Step(
+            "Q under pi",
+            "Q^pi(s,a) = r(s,a) + gamma sum_s' P(s'|s,a) V^pi(s')",
+            "",
+            q,
+            name="q",
+        )
+    )
     result.update({"v": v, "q": q, "iterations": iterations, "converged": converged})
     if method == "both":
         result["v_iterative"] = v_iter
@@ -148,7 +169,7 @@ def policy_eval(
     extra, grid_tables = grid_outputs(model, v, shown, run)
     result.update(extra)
     tables = iteration_table(model, run, "V per sweep") if run is not None else []
-    return Solution(result=result, steps=steps, notes=notes, tables=tables + grid_tables)
+    return w.solution(result, steps=steps, notes=notes, tables=tables + grid_tables)
 
 
 def _pi_terms(mdp: Mdp, p_pi: np.ndarray, s: int, value) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from dlcalc.engine._working import Working
 from dlcalc.engine.rl.mdp import Mdp, load_mdp
 from dlcalc.errors import ComputationError, InputError
 from dlcalc.solution import Solution, Step, Table, fmt
@@ -52,14 +53,20 @@ class Run:
         return out + tail
 
 
-def iterate(update, v0: np.ndarray, theta: float, max_iters: int, what: str) -> Run:
-    """Run ``v <- update(v)`` from v0 until max|change| < theta or max_iters sweeps."""
+def iterate(update, v0: np.ndarray, theta: float, max_iters: int, what: str, keep=None) -> Run:
+    """Run ``v <- update(v)`` from v0 until max|change| < theta or max_iters sweeps.
+
+    keep(v, k): the value to go on with after sweep k (a Working's ``keep`` of ``v_k``
+    row k, so a student's own V_1 carries into V_2 and on).
+    """
     run = Run()
     run.head.append(v0)
     v = v0
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(1, max_iters + 1):
             new = update(v)
+            if keep is not None:
+                new = np.asarray(keep(new, k), dtype=np.float64)
             finite(new, what)
             run.delta = float(np.max(np.abs(new - v)))
             if k < _TABLE_HEAD:
@@ -131,9 +138,10 @@ def grid_outputs(
     return {"v_grid": v_grid, "policy_grid": policy_rows, "states": mdp.states}, tables
 
 
-def _backup_steps(mdp: Mdp, v: np.ndarray, gamma: float, k: int, *, greedy: bool) -> list[Step]:
-    """The backups of one sweep written out per state (V_k -> V_{k+1})."""
-    q = mdp.backup(v, gamma)
+def _backup_steps(
+    mdp: Mdp, v: np.ndarray, gamma: float, k: int, *, greedy: bool, new: np.ndarray
+) -> list[Step]:
+    """The backups of one sweep written out per state (V_k -> V_{k+1} = ``new``)."""
     steps = []
     for s in range(min(mdp.n_states, STEP_STATES)):
         parts = [mdp.q_text(s, a, v, gamma) for a in range(mdp.n_actions)]
@@ -147,7 +155,7 @@ def _backup_steps(mdp: Mdp, v: np.ndarray, gamma: float, k: int, *, greedy: bool
                 if mdp.terminal[s]
                 else f"V_{k + 1}(s) = r(s,a) + gamma sum_s' P(s'|s,a) V_{k}(s')"
             )
-        steps.append(Step(f"V_{k + 1}({mdp.states[s]})", formula, sub, float(q[s].max())))
+        steps.append(Step(f"V_{k + 1}({mdp.states[s]})", formula, sub, float(new[s])))
     return steps
 
 
@@ -175,28 +183,44 @@ def value_iteration(
     iterations (sweeps done), converged.
     """
     model = load(mdp, grid, step_reward, slip, goal_reward)
+    w = Working()
+    backup = slipped_backup(w, model, gamma)
+    # variant rule: the mean over the actions (a uniformly random policy) instead of the max
+    over = np.mean if w.slip("mean-over-actions") else np.max
     v0 = np.zeros(model.n_states)
     run = iterate(
-        lambda v: model.backup(v, gamma).max(axis=1), v0, tol, max_iters, "value iteration"
+        lambda v: over(backup(v), axis=1),
+        v0,
+        tol,
+        max_iters,
+        "value iteration",
+        keep=lambda v, k: w.keep("v_k", v, at=k),
     )
     v, iterations, converged, delta = run.last, run.iterations, run.converged, run.delta
-    q = q_table(model, v, gamma)
-    policy = q.argmax(axis=1)
+    v = np.asarray(w.keep("v", v), dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        q = backup(v)
+    finite(q, "Q")
+    q = np.asarray(w.keep("q", q), dtype=np.float64)
+    policy = w.keep("policy", q.argmax(axis=1))
 
     steps = []
     if model.n_states <= STEP_STATES:
         for k in range(min(2, iterations)):
-            steps += _backup_steps(model, run.head[k], gamma, k, greedy=True)
+            steps += _backup_steps(model, run.head[k], gamma, k, greedy=True, new=run.head[k + 1])
     steps.append(
         Step(
             "Stop",
             "max_s |V_{k+1}(s) - V_k(s)| < tol",
             f"max change {fmt(delta, 3)} after {iterations} iterations (tol {fmt(tol)})",
             v,
+            name="v",
         )
     )
-    steps.append(Step("Q from V", "Q(s,a) = r(s,a) + gamma sum_s' P(s'|s,a) V(s')", "", q))
-    steps.append(Step("Greedy policy", "pi*(s) = argmax_a Q(s,a)", "", policy))
+    steps.append(
+        Step("Q from V", "Q(s,a) = r(s,a) + gamma sum_s' P(s'|s,a) V(s')", "", q, name="q")
+    )
+    steps.append(Step("Greedy policy", "pi*(s) = argmax_a Q(s,a)", "", policy, name="policy"))
     notes = common_notes(model)
     if not converged:
         notes.append(
@@ -217,7 +241,27 @@ def value_iteration(
     extra, grid_tables = grid_outputs(model, v, policy, run)
     result.update(extra)
     tables = iteration_table(model, run, "V per iteration") + grid_tables
-    return Solution(result=result, steps=steps, notes=notes, tables=tables)
+    return w.solution(result, steps=steps, notes=notes, tables=tables)
+
+
+def slipped_model(w: Working, mdp: Mdp, gamma: float) -> tuple[np.ndarray, float]:
+    """r(s, a) and gamma under the variant rules of a backup: gamma forgotten; with
+    rewards per state, the reward of the next state collected instead of R(s)
+    (r(s, a) = sum_s' P(s'|s,a) R(s') for a non-terminal s)."""
+    g = 1.0 if w.slip("no-gamma") else gamma
+    r = mdp.r
+    if mdp.reward_form == "R(s)" and w.slip("reward-next-state"):
+        r_next = np.einsum("ijk,k->ij", mdp.p, mdp.r[:, 0])
+        r = np.where(mdp.terminal[:, None], mdp.r, r_next)
+    return r, g
+
+
+def slipped_backup(w: Working, mdp: Mdp, gamma: float):
+    """Q(s, a) = r(s, a) + gamma (1 - terminal[s]) sum_s' P(s'|s,a) V(s') as a function
+    of V, under the variant rules of :func:`slipped_model`."""
+    r, g = slipped_model(w, mdp, gamma)
+    cont = np.where(mdp.terminal, 0.0, g)[:, None]
+    return lambda v: r + cont * np.einsum("ijk,k->ij", mdp.p, v)
 
 
 def load(mdp: Any, grid: str | None, step_reward, slip, goal_reward) -> Mdp:

@@ -1,0 +1,133 @@
+"""The misconceptions of the detection commands (dlcalc.engine.detection.mistakes): each
+computed by the engine under its variant rule and checked against a hand-worked value; and
+follow-through replays (a student's own intermediate carried downstream)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dlcalc import ops
+from dlcalc.engine._working import Patch, replaying
+from dlcalc.engine.detection.mistakes import MISTAKES
+
+
+def A(value, rel=1e-9, abs=1e-12):
+    return pytest.approx(value, rel=rel, abs=abs)
+
+
+def run(cmd, args, rule=None, overrides=None):
+    with replaying(overrides, rule):
+        return ops.run(cmd, args)
+
+
+# areas 2*2 = 4 each; I = (2 - 1)(2 - 1) = 1; U = 4 + 4 - 1 = 7; IoU = 1/7
+IOU = {"a": "0,0,2,2", "b": "1,1,3,3"}
+# the same boxes as x,y,w,h: a = (0,0,2,2), b = (1,1,2,2) -> corners (1,1,3,3); IoU 1/7
+IOU_XYWH = {"a": "0,0,2,2", "b": "1,1,2,2", "box_format": "xywh"}
+
+# IoU(0,1) = 81/119 = 0.681 > 0.5; IoU(0,2) = 0; IoU(0,3) = 90/100 = 0.9;
+# IoU(1,3) = 72/118 = 0.610; IoU(1,2) = IoU(2,3) = 0
+BOXES = "0,0,10,10; 1,1,11,11; 20,20,30,30; 0,0,9,10"
+NMS = {"boxes": BOXES, "scores": "0.9,0.8,0.7,0.6"}  # keep [0, 2]
+NMS_ORDER = {"boxes": BOXES, "scores": "0.8,0.9,0.7,0.6"}
+NMS_EQ = {**NMS, "iou_threshold": 0.9}  # IoU(0,3) = 0.9 is not > 0.9: keep all
+# IoU(0,1) = 50/150 = 0.333, IoU(0,2) = 16/100 = 0.16, IoU(1,2) = 4/112 = 0.036: keep all;
+# intersections 50, 16, 4; over the smaller area 50/100 = 0.5, 16/16 = 1, 4/16 = 0.25
+NMS_OVL = {"boxes": "0,0,10,10; 5,0,15,10; 2,2,6,6", "scores": "0.9,0.8,0.7"}
+# IoU(0,1) = 70/130 = 0.538 > 0.3 (1 suppressed); IoU(0,2) = 40/160 = 0.25 (2 stays);
+# IoU(1,2) = 70/130 = 0.538
+NMS_CHAIN = {
+    "boxes": "0,0,10,10; 3,0,13,10; 6,0,16,10",
+    "scores": "0.9,0.8,0.7",
+    "iou_threshold": 0.3,
+}
+
+MAP = "1,2,3,4; 5,6,7,8; 9,10,11,12; 13,14,15,16"
+POOL = {"input": MAP, "roi": "0,0,3,3", "output_size": "2x2"}
+# round(0.6) = 1, round(2.6) = 3: corners (1,1,3,3), h = w = 3, bins 1.5: rows 1..2 and
+# 2..3, cols likewise: max(6,7,10,11) = 11, 12, 15, 16
+POOL_FRAC = {"input": MAP, "roi": "0.6,0.6,2.6,2.6", "output_size": "2x2"}
+# a single 4 at (1, 1): f(y, x) = 4 hat(y - 1) hat(x - 1) with hat(d) = max(0, 1 - |d|)
+PEAK = "0,0,0,0; 0,4,0,0; 0,0,0,0; 0,0,0,0"
+ALIGN = {"input": PEAK, "roi": "0.5,0.5,2.5,2.5", "output_size": "2x2", "sampling_ratio": 2}
+# bins 1x1 from 0.5; samples at 0.75, 1.25 (bin 0) and 1.75, 2.25 (bin 1):
+# mean hat = (0.75 + 0.75)/2 = 0.75 (bin 0), (0.25 + 0)/2 = 0.125 (bin 1);
+# output = 4 * (0.75, 0.125) outer (0.75, 0.125) = [[2.25, 0.375], [0.375, 0.0625]]
+ALIGN_RIGHT = [[2.25, 0.375], [0.375, 0.0625]]
+
+CASES = [
+    ("iou", IOU, "union-not-reduced", "iou", 1 / 8, 1 / 7),  # 1/(4 + 4)
+    # areas (2 - 0 + 1)^2 = 9; I = (2 - 1 + 1)^2 = 4; U = 9 + 9 - 4 = 14: 4/14
+    ("iou", IOU, "plus-one-pixel", "iou", 4 / 14, 1 / 7),
+    ("iou", IOU, "over-smaller-area", "iou", 1 / 4, 1 / 7),  # 1/min(4, 4)
+    # b read as corners (1,1,2,2): area 1, I = 1, U = 4 + 1 - 1 = 4: 1/4
+    ("iou", IOU_XYWH, "xywh-as-xyxy", "iou", 1 / 4, 1 / 7),
+    # by score: box 1 first suppresses 0 (0.681) and 3 (0.610): [1, 2];
+    # in index order box 0 first suppresses 1 and 3: [0, 2]
+    ("nms", NMS_ORDER, "index-order", "keep", [0, 2], [1, 2]),
+    ("nms", NMS_EQ, "suppress-ge", "keep", [0, 1, 2], [0, 1, 2, 3]),  # 0.9 >= 0.9
+    ("nms", NMS_OVL, "intersection-not-iou", "keep", [0], [0, 1, 2]),  # 50, 16 > 0.5
+    ("nms", NMS_OVL, "over-smaller-area", "keep", [0, 1], [0, 1, 2]),  # 16/16 > 0.5
+    ("nms", NMS_CHAIN, "suppressed-box-suppresses", "keep", [0], [0, 2]),  # 1 kills 2
+    # right: corners (0,0,3,3), 4x4 cells, bins 2x2: [[6, 8], [14, 16]]. Without the +1:
+    # 3x3 cells, bins 1.5: rows 0..1 and 1..2, cols likewise: [[6, 7], [10, 11]]
+    ("roi-pool", POOL, "no-plus-one", "output", [[6, 7], [10, 11]], [[6, 8], [14, 16]]),
+    # floor(0.6) = 0, floor(2.6) = 2: corners (0,0,2,2), rows 0..1, 1..2: [[6, 7], [10, 11]]
+    ("roi-pool", POOL_FRAC, "floor-not-round", "output", [[6, 7], [10, 11]],
+     [[11, 12], [15, 16]]),
+    # round(0.5) = 1, round(2.5) = 3: bins from 1: samples 1.25, 1.75 (hat 0.75, 0.25,
+    # mean 0.5) and 2.25, 2.75 (hat 0): [[4*0.5*0.5, 0], [0, 0]]
+    ("roi-align", ALIGN, "rounded-roi", "output", [[1, 0], [0, 0]], ALIGN_RIGHT),
+    # one sample at the centres 1 and 2: hat 1 and 0: [[4, 0], [0, 0]]
+    ("roi-align", ALIGN, "one-sample-per-bin", "output", [[4, 0], [0, 0]], ALIGN_RIGHT),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("cmd", "args", "rule", "key", "slipped", "right"),
+    CASES,
+    ids=[f"{c[0]}-{c[2]}" for c in CASES],
+)
+def test_each_mistake_by_hand(cmd, args, rule, key, slipped, right):
+    assert np.asarray(run(cmd, args)[key], dtype=float) == A(np.asarray(right, float))
+    got = run(cmd, args, rule)[key]
+    assert np.asarray(got, dtype=float) == A(np.asarray(slipped, float))
+
+
+def test_every_mistake_has_a_case_is_consulted_and_changes_its_key():
+    covered = {(c[0], c[2]) for c in CASES}
+    for cmd, mistakes in MISTAKES.items():
+        ops.get(cmd)
+        for m in mistakes:
+            assert (cmd, m.id) in covered, (cmd, m.id)
+    for cmd, args, rule, key, _, _ in CASES:
+        plain = run(cmd, args)
+        assert rule in plain.slips, (cmd, rule)
+        assert key in {k for m in MISTAKES[cmd] if m.id == rule for k in m.keys}
+        slipped = np.asarray(run(cmd, args, rule)[key], float)
+        right = np.asarray(plain[key], float)
+        assert slipped.shape != right.shape or not np.allclose(slipped, right)
+
+
+def test_iou_named_values_and_follow_through():
+    sol = run("iou", IOU)
+    assert [n for n, _ in sol.order] == ["area_a", "area_b", "intersection", "union", "iou"]
+    # the student's I = 2: U = 4 + 4 - 2 = 6, IoU = 2/6
+    sol = run("iou", IOU, overrides={"intersection": 2})
+    assert sol["union"] == 6 and sol["iou"] == A(1 / 3)
+
+
+def test_nms_follow_through_of_a_pairwise_iou():
+    # the student's IoU(0,3) = 0.4 (right 0.9): box 3 is not suppressed by box 0, and
+    # IoU(2,3) = 0: keep [0, 2, 3]
+    sol = run("nms", NMS, overrides={"ious": Patch([((0, 3), 0.4)])})
+    assert sol["keep"] == [0, 2, 3]
+    assert run("nms", NMS)["keep"] == [0, 2]
+
+
+def test_answer_keys():
+    assert ops.get("iou").answers == ("iou",)
+    assert ops.get("nms").answers == ("keep",)
+    assert ops.get("roi-pool").answers == ("output",)
+    assert ops.get("roi-align").answers == ("output",)
