@@ -15,6 +15,7 @@ precision, mistake, message, ...}]}``, plain JSON-serialisable data.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -26,6 +27,7 @@ from dlcalc.check.written import Answer, read_answer
 from dlcalc.errors import DlcalcError, InputError
 
 RIGHT, FOLLOW, MISTAKE, WRONG = "right", "follow_through", "mistake", "wrong"
+_BARE = itertools.count()  # numbers the bare answers of one marking
 _MAX_LISTED = 6
 
 
@@ -33,7 +35,8 @@ class Item:
     """One checked value while it is being marked."""
 
     __slots__ = ("address", "raw", "answer", "true", "verdict", "precision", "note",
-                 "mistake", "message", "bad", "position", "replayed_from", "also")  # fmt: skip
+                 "mistake", "message", "bad", "position", "replayed_from", "also",
+                 "bare")  # fmt: skip
 
     def __init__(self, address: Address, raw: Any) -> None:
         self.address, self.raw = address, raw
@@ -45,6 +48,7 @@ class Item:
         self.position = math.inf
         self.replayed_from: list[Item] = []
         self.also: list[Any] = []  # other misconceptions that give the same value
+        self.bare: int | None = None  # which bare answer this item reads (several keys fit)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -142,7 +146,45 @@ def mark(
             _named_mistake(solution, item, rule, replays)
         if item.verdict == WRONG:
             item.message = _wrong_message(item)
+    items = _one_reading_per_bare_answer(items)
     return {"ok": all(i.verdict == RIGHT for i in items), "items": [i.to_dict() for i in items]}
+
+
+def _one_reading_per_bare_answer(items: list[Item]) -> list[Item]:
+    """A bare answer that fits several answer keys (vae: loss, recon, kl) is the student's
+    answer to one of them: keep the keys it is right for (conv-size's 55 is out_h and out_w),
+    else those where it is a follow-through or a named mistake, else all of them (wrong)."""
+    out: list[Item] = []
+    groups: dict[int, list[Item]] = {}
+    for item in items:
+        if item.bare is None:
+            out.append(item)
+            continue
+        if item.bare not in groups:
+            groups[item.bare] = []
+            out.append(item)  # placeholder: the group's first item keeps its position
+        groups[item.bare].append(item)
+    result: list[Item] = []
+    for item in out:
+        if item.bare is None:
+            result.append(item)
+            continue
+        group = groups[item.bare]
+        for verdicts in ((RIGHT,), (FOLLOW, MISTAKE)):
+            chosen = [i for i in group if i.verdict in verdicts]
+            if chosen:
+                break
+        else:  # wrong for every key: one line, on the first answer key, naming the others
+            from dlcalc.solution import fmt
+
+            first, others = group[0], group[1:]
+            if others:
+                first.message += "; nor is it " + ", ".join(
+                    f"{i.address} = {fmt(i.true)}" for i in others
+                )
+            chosen = [first]
+        result += chosen
+    return result
 
 
 def _items(solution: Any, answers: tuple[Any, ...], keyed: Mapping[str, Any]) -> list[Item]:
@@ -182,7 +224,11 @@ def _bare(solution: Any, raw: Any) -> list[Item]:
             f"--check: {_describe(answer.shape)} fits none of the answer keys: {shapes}; "
             "write KEY=ANSWER"
         )
-    return [Item(Address(k), raw) for k in fitting]
+    group = next(_BARE)
+    out = [Item(Address(k), raw) for k in fitting]
+    for item in out:
+        item.bare = group
+    return out
 
 
 def _describe(shape: tuple[int, ...]) -> str:

@@ -97,3 +97,24 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
         ),
     ),
 }
+
+# Where each slip shows when the command's own example does not (dlcalc mistakes runs these)
+_BOXES = "0,0,10,10; 1,1,11,11; 20,20,30,30; 0,0,9,10"
+_EXAMPLES = {
+    ("iou", "xywh-as-xyxy"): {"a": "0,0,2,2", "b": "1,1,2,2", "box_format": "xywh"},
+    ("nms", "index-order"): {"boxes": _BOXES, "scores": "0.8,0.9,0.7,0.6"},
+    ("nms", "suppress-ge"): {"boxes": _BOXES, "scores": "0.9,0.8,0.7,0.6", "iou_threshold": 0.9},
+    ("nms", "suppressed-box-suppresses"): {
+        "boxes": "0,0,10,10; 3,0,13,10; 6,0,16,10", "scores": "0.9,0.8,0.7", "iou_threshold": 0.3,
+    },
+    ("roi-pool", "floor-not-round"): {
+        "input": "1,2,3,4; 5,6,7,8; 9,10,11,12; 13,14,15,16", "roi": "0.6,0.6,2.6,2.6",
+        "output_size": "2x2",
+    },
+    ("roi-align", "one-sample-per-bin"): {
+        "input": "0,0,0,0; 0,4,0,0; 0,0,0,0; 0,0,0,0", "roi": "0.5,0.5,2.5,2.5",
+        "output_size": "2x2", "sampling_ratio": 2,
+    },
+}  # fmt: skip
+for (_command, _id), _example in _EXAMPLES.items():
+    next(m for m in MISTAKES[_command] if m.id == _id).example = _example

@@ -88,3 +88,13 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
         ),
     ),
 }
+
+# Where each slip shows when the command's own example does not (dlcalc mistakes runs these)
+_VAE_LOGVAR = {"x": "1,0,1", "x_hat": "0.8,0.2,0.6", "mu": "1,0", "logvar": "2,0"}
+_EXAMPLES = {
+    ("gan", "d-star-swapped"): {"p_data": "0.75,0.25", "p_g": "0.25,0.75"},
+    ("vae", "sigma-for-var"): _VAE_LOGVAR,
+    ("vae", "logvar-as-log-sigma"): _VAE_LOGVAR,
+}
+for (_command, _id), _example in _EXAMPLES.items():
+    next(m for m in MISTAKES[_command] if m.id == _id).example = _example

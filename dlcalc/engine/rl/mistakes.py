@@ -158,3 +158,18 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
         ),
     ),
 }
+
+# Where each slip shows when the command's own example does not (dlcalc mistakes runs these)
+_MDP = '{"P": [[[0.5,0.5],[0,1]], [[1,0],[0,1]]], "R": [0, 1]}'
+_DQN = {"r": 1, "gamma": 0.99, "q_next": "2,5,3", "q_sa": 4}
+_EXAMPLES = {
+    ("policy-eval", "no-gamma"): {"mdp": _MDP, "policy": "1,1", "gamma": 0.9,
+                                  "method": "iterative", "max_iters": 3},
+    ("dqn-target", "bootstrap-terminal"): {**_DQN, "terminal": True},
+    ("dqn-target", "double-online-value"): {"r": 1, "gamma": 0.99, "q_next": "2,5,3",
+                                            "q_next_online": "1,0,4"},
+    ("dqn-target", "double-target-max"): {"r": 1, "gamma": 0.99, "q_next": "2,5,3",
+                                          "q_next_online": "1,0,4"},
+}  # fmt: skip
+for (_command, _id), _example in _EXAMPLES.items():
+    next(m for m in MISTAKES[_command] if m.id == _id).example = _example
