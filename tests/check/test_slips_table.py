@@ -19,6 +19,13 @@ ADAM1 = {"name": "adam", "params": "0.5", "grads": "0.2", "lr": 0.1}
 # delta_k = (1 - z) z (1 - z) = 0.0793664; w2' = 1 + 0.5*delta_k*y = 1.024701
 NET = {"x": "1", "w1": "0.5", "b1": "0", "w2": "1", "b2": "0"}
 BP = {**NET, "target": "1", "lr": 0.5}
+RET = {"rewards": "1,0,0,10", "gamma": 0.9}
+# Q = [[0, 1], [2, 0]], alpha 0.5, gamma 0.9: t0 (0,0,1,1): 1 + 0.9*2 = 2.8 -> Q(0,0) = 1.4;
+# t1 (1,1,2,0): 2 + 0.9*max(1.4, 1) = 3.26 -> Q(1,1) = 1.63; t2 (0,1,0,1,done): 0 -> 0.5
+QL = {"q": "0,1; 2,0", "transitions": "0,0,1,1; 1,1,2,0; 0,1,0,1,done", "alpha": 0.5, "gamma": 0.9}
+DQN = {"r": 1, "gamma": 0.99, "q_next": "2,5,3", "q_sa": 4}
+MDP = '{"P": [[[0.5,0.5],[0,1]], [[1,0],[0,1]]], "R": [0, 1]}'
+VAE_LV = {"x": "1,0,1", "x_hat": "0.8,0.2,0.6", "mu": "1,0", "logvar": "2,0"}
 
 SLIPS = [
     # ---- conv-size: AlexNet conv1, out = floor((227 - 11)/4) + 1 = 55
@@ -119,6 +126,39 @@ SLIPS = [
      "0.05345", "bound-is-std"),  # sqrt(2/700), the sqrt(3) missing
     # he: variance 2/400 = 0.005; with 1/n: 0.0025
     ("init", {"scheme": "he", "fan_in": 400}, "variance", "0.005", "0.0025", "he-one-over-n"),
+    # ---- return: G_0 = 1 + 0.9^3*10 = 8.29
+    ("return", RET, "value", "8.29", "7.461", "gamma-exponent-off-by-one"),  # 0.9*(1 + 7.29)
+    ("return", RET, "value", "8.29", "11", "no-discount"),  # 1 + 0 + 0 + 10
+    # ---- qlearn (QL above): Q = [[1.4, 0.5], [2, 1.63]]
+    ("qlearn", QL, "q[1,1]", "1.63", "1.45", "q-of-action-taken"),  # 0.5*(2 + 0.9*Q(0,1))
+    ("qlearn", QL, "q[0,0]", "1.4", "2.8", "no-alpha"),  # Q <- target = 1 + 0.9*2
+    ("qlearn", QL, "q[0,1]", "0.5", "1.4", "bootstrap-terminal"),  # 1 + 0.5*(0.9*2 - 1)
+    # ---- dqn-target: y = 1 + 0.99*max(2, 5, 3) = 5.95; (5.95 - 4)^2 = 3.8025
+    ("dqn-target", DQN, "target", "5.95", "6.0", "no-gamma"),  # 1 + 5
+    ("dqn-target", {**DQN, "terminal": True}, "target", "1", "5.95", "bootstrap-terminal"),
+    ("dqn-target", DQN, "loss", "3.8025", "1.95", "loss-not-squared"),
+    # ---- egreedy: eps 0.3 over 3 actions: 0.1 each, greedy 0.1 + 0.7 = 0.8
+    ("egreedy", {"q": "1,3,0", "epsilon": 0.3}, "probs", "0.1,0.8,0.1", "0.1,0.7,0.1",
+     "greedy-no-share"),
+    # ---- value-iteration: V(s1) = 1 + 0.9 V(s1) = 10, V(s0) = 0.9*10 = 9;
+    # with R(s'): r(s,a) = [[0.5, 1], [0, 1]], V = 1 + 0.9 V = 10 in both states
+    ("value-iteration", {"mdp": MDP, "gamma": 0.9}, "v", "9,10", "10,10", "reward-next-state"),
+    # ---- iou: areas 4 and 4, I = 1, U = 7: 1/7 = 0.142857
+    ("iou", {"a": "0,0,2,2", "b": "1,1,3,3"}, "iou", "0.1429", "0.125", "union-not-reduced"),
+    # +1 pixel: areas 3*3 = 9, I = 2*2 = 4, U = 14: 4/14 = 0.285714
+    ("iou", {"a": "0,0,2,2", "b": "1,1,3,3"}, "iou", "0.1429", "0.2857", "plus-one-pixel"),
+    # ---- nms: IoU(0,1) = 50/150, IoU(0,2) = 16/100: nothing over 0.5, keep all;
+    # intersections 50 and 16 compared with 0.5 suppress both
+    ("nms", {"boxes": "0,0,10,10; 5,0,15,10; 2,2,6,6", "scores": "0.9,0.8,0.7"}, "keep",
+     "0,1,2", "0", "intersection-not-iou"),
+    # ---- gan: V = (ln 0.9 + ln 0.8)/2 + (ln 0.8 + ln 0.6)/2 = -0.5312366; log10: /ln 10
+    ("gan", {"d_real": "0.9,0.8", "d_fake": "0.2,0.4"}, "value", "-0.5312", "-0.2307", "log10"),
+    # ---- vae: logvar (2, 0), mu (1, 0): KL = -0.5(1 + 2 - 1 - e^2) = 2.694528;
+    # sigma for sigma^2 (sigma = e): -0.5(1 + 2 - 1 - e) = 0.359141
+    ("vae", VAE_LV, "kl", "2.6945", "0.35914", "sigma-for-var"),
+    # recon = -(ln 0.8 + ln 0.8 + ln 0.6) = 0.957113; log base 10: 0.957113/ln 10 = 0.415669
+    ("vae", {**VAE_LV, "mu": "0.5,-0.5", "logvar": "0,0"}, "recon", "0.9571", "0.4157",
+     "bce-log10"),
 ]  # fmt: skip
 
 
@@ -142,4 +182,4 @@ def test_the_slip_is_named_and_the_right_answer_is_right(op, args, key, right, s
 
 def test_the_table_is_big_enough():
     commands = {row[0] for row in SLIPS}
-    assert len(SLIPS) >= 40 and len(commands) >= 9  # commands raised to 15 as topics land
+    assert len(SLIPS) >= 40 and len(commands) >= 15
