@@ -171,3 +171,11 @@ def test_batch_record_with_list_transitions():
     sol = dlcalc.qlearn(q=[[0, 0]], transitions=[[0, 1, 2, 0, True]], alpha=0.5, gamma=0.9)
     assert sol["q"].tolist() == [[0, 1]]
     assert json.loads(sol.to_json())["result"]["updates"][0]["target"] == 2
+
+
+def test_value_iteration_without_a_finite_value_is_an_error(cli):
+    # issue 17 defect 12: one state, reward 1, gamma 1: V_k = k for ever; run to the
+    # default cap, V* does not exist, so no number is given as V (an error naming --gamma)
+    line = cli.error("value-iteration", "--mdp", '{"P": [[[1]]], "R": [1]}', "--gamma", "1",
+                     flag="--gamma")  # fmt: skip
+    assert "did not converge in 10000 sweeps" in line

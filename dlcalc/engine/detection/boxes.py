@@ -66,7 +66,30 @@ def pairwise_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     )
     inter = w * h
     union = area_a[:, None] + area_b[None, :] - inter
-    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    out = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    tiny = (union < _TINY_AREA) & (inter >= 0)
+    if np.any(tiny):  # areas that underflow (boxes of size 1e-200): IoU is scale-free
+        for i, j in zip(*np.nonzero(tiny), strict=True):
+            out[i, j] = _scaled_iou(a[i], b[j])
+    return out
+
+
+_TINY_AREA = 1e-250  # below this an area may have underflowed: compute IoU rescaled
+
+
+def _scaled_iou(ba: np.ndarray, bb: np.ndarray) -> float:
+    """IoU of two boxes computed on coordinates divided by their largest extent, so boxes
+    whose areas underflow (1e-200 wide: area 1e-400) still get IoU = I/U; 0 if U is 0."""
+    both = np.concatenate([ba, bb])
+    scale = float(np.max(np.abs(both - both.min())))
+    if scale == 0:
+        return 0.0
+    a, b = (ba - both.min()) / scale, (bb - both.min()) / scale
+    area = lambda x: max(x[2] - x[0], 0.0) * max(x[3] - x[1], 0.0)  # noqa: E731
+    iw = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    ih = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    union = area(a) + area(b) - iw * ih
+    return float(iw * ih / union) if union > 0 else 0.0
 
 
 def _pairwise_overlap(b: np.ndarray, over: str) -> np.ndarray:
@@ -158,7 +181,24 @@ def iou(*, a: np.ndarray, b: np.ndarray, box_format: str = "xyxy") -> Solution:
     union = w.keep("union", union)
     steps.append(Step("Union", "U = area_A + area_B - I", text, _num(union), name="union"))
     notes = []
-    if union > 0:
+    plain_rule = w.rule not in ("union-not-reduced", "over-smaller-area")
+    if (
+        union < _TINY_AREA
+        and plain_rule
+        and not one
+        and _scaled_iou(np.asarray(ba), np.asarray(bb)) > 0
+    ):
+        # the areas underflowed (a box 1e-200 wide has area 1e-400): the ratio does not
+        value = w.keep("iou", _scaled_iou(np.asarray(ba), np.asarray(bb)))
+        steps.append(
+            Step("IoU", "IoU = I / U", "computed on the boxes rescaled by their extent", value,
+                 name="iou")
+        )  # fmt: skip
+        notes.append(
+            "the areas are below the smallest float (they underflow to 0): IoU, a ratio, "
+            "is computed on the boxes rescaled to unit size"
+        )
+    elif union > 0:
         value = w.keep("iou", inter / union)
         steps.append(Step("IoU", "IoU = I / U", f"{fmt(inter)} / {fmt(union)}", value, name="iou"))
     else:

@@ -1,7 +1,8 @@
 """Deep generative models: the GAN value function and losses, and the VAE loss, in NumPy.
 
-Logs of probabilities are clamped to >= -100 as torch.nn.BCELoss does, so a discriminator
-output of exactly 0 or 1 gives a large finite loss instead of infinity.
+The log of a probability of exactly 0 is taken as -100, as torch.nn.BCELoss clamps it, so
+a discriminator output of exactly 0 or 1 gives a large finite loss instead of infinity;
+every positive probability has its exact log (log 1e-300 = -690.8, not -100).
 """
 
 from __future__ import annotations
@@ -21,13 +22,15 @@ _CLAMP_NOTE = "log 0 is clamped to -100 (as torch.nn.BCELoss does), so the value
 
 
 def clamped_log(p: np.ndarray, base10: bool = False) -> tuple[np.ndarray, bool]:
-    """max(log p, -100) elementwise for p in [0, 1], and whether any entry was clamped.
+    """log p elementwise for p in [0, 1], with log 0 taken as -100 (torch.nn.BCELoss's
+    clamp), and whether any entry was 0. Positive p keep their exact log, however small.
 
-    base10: the log to base 10 (a student's slip), clamped the same way."""
+    base10: the log to base 10 (a student's slip), log 0 taken the same way."""
+    p = np.asarray(p, dtype=float)
+    zero = p <= 0
     with np.errstate(divide="ignore"):
-        raw = np.log(p)
-    out, clamped = np.maximum(raw, LOG_CLAMP), bool(np.any(raw < LOG_CLAMP))
-    return (out / math.log(10) if base10 else out), clamped
+        out = np.where(zero, LOG_CLAMP, np.log(np.where(zero, 1.0, p)))
+    return (out / math.log(10) if base10 else out), bool(np.any(zero))
 
 
 def _check_probs(p: np.ndarray, name: str, what: str = "probabilities") -> None:

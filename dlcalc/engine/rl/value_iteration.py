@@ -197,6 +197,15 @@ def value_iteration(
         keep=lambda v, k: w.keep("v_k", v, at=k),
     )
     v, iterations, converged, delta = run.last, run.iterations, run.converged, run.delta
+    # gamma 1 run to the default cap without converging: no finite V* (an asked-for number
+    # of sweeps, --max-iters 2, is V_2 whatever gamma: that is an answer, with a note)
+    if gamma == 1 and not converged and max_iters == 10_000 and w.rule is None:
+        raise InputError(
+            f"--gamma: with gamma = 1 the values did not converge in {iterations} sweeps "
+            f"(V still changes by {fmt(delta, 3)} per sweep): undiscounted values are finite "
+            "only when every state reaches a terminal state; use --gamma below 1 or add "
+            "terminal states"
+        )
     v = np.asarray(w.keep("v", v), dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
         q = backup(v)

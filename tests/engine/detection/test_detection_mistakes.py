@@ -131,3 +131,14 @@ def test_answer_keys():
     assert ops.get("nms").answers == ("keep",)
     assert ops.get("roi-pool").answers == ("output",)
     assert ops.get("roi-align").answers == ("output",)
+
+
+def test_iou_of_boxes_whose_areas_underflow_is_still_the_ratio():
+    # issue 17 defect 12: 1e-200-wide boxes have areas 1e-400, below the smallest float;
+    # IoU is scale-free: identical boxes 1, and the 2x2 boxes offset by 1 give 1/7 at any scale
+    assert run("iou", {"a": "0,0,1e-200,1e-200", "b": "0,0,1e-200,1e-200"})["iou"] == A(1.0)
+    tiny = run("iou", {"a": "0,0,2e-200,2e-200", "b": "1e-200,1e-200,3e-200,3e-200"})
+    assert tiny["iou"] == A(1 / 7, rel=1e-12)
+    # nms suppresses the duplicate: its IoU with the kept box is 1 > 0.5
+    boxes = {"boxes": "0,0,1e-200,1e-200; 0,0,1e-200,1e-200", "scores": "0.9,0.8"}
+    assert run("nms", boxes)["keep"] == [0]

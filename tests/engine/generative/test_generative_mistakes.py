@@ -129,3 +129,12 @@ def test_vae_follow_through():
 def test_answer_keys():
     assert ops.get("gan").answers == ("value",)
     assert ops.get("vae").answers == ("loss", "recon", "kl")
+
+
+def test_tiny_probabilities_keep_their_exact_log():
+    # issue 17 defect 12: only log 0 is taken as -100 (BCELoss's clamp); ln 1e-300 =
+    # -300 ln 10 = -690.7755279, so V = -690.7755279 + ln 0.5 = -691.4686751
+    assert run("gan", {"d_real": "1e-300", "d_fake": "0.5"})["value"] == A(-691.4686751, rel=1e-9)
+    recon = run("vae", {"x": "1", "x_hat": "1e-300", "mu": "0", "logvar": "0"})["recon"]
+    assert recon == A(690.7755279, rel=1e-9)
+    assert run("gan", {"d_real": "0", "d_fake": "0.5"})["real_term"] == A(-100)  # log 0
