@@ -28,6 +28,7 @@ _MAX_COORD = 1e9  # |roi coordinate * spatial_scale|
 _MAX_OUT = 1_000_000  # output values, K x C x PH x PW
 _MAX_BINS_TOTAL = 100_000  # bins over all RoIs, K x PH x PW (RoIPool visits each one)
 _MAX_WEIGHTS = 20_000_000  # bilinear weights per axis of one RoI (bins x samples x size)
+_MAX_SAMPLES_PER_ROI = 10_000_000  # sample points of one RoI, PH x PW x G_h x G_w
 
 
 def _prepare(
@@ -254,6 +255,12 @@ def roi_align(
         gw = sampling_ratio if sampling_ratio > 0 else math.ceil(rw / pw_n)
         if max(gh, gw) > 1 and wk.slip("one-sample-per-bin"):
             gh, gw = 1, 1
+        if ph_n * pw_n * max(gh, 1) * max(gw, 1) > _MAX_SAMPLES_PER_ROI:
+            raise LimitError(
+                f"--sampling-ratio: {ph_n}x{pw_n} bins x {max(gh, 1)}x{max(gw, 1)} samples is "
+                f"more than {_MAX_SAMPLES_PER_ROI:,} sample points per RoI; give a smaller "
+                "--sampling-ratio"
+            )
         if max(ph_n * gh * h, pw_n * gw * w) > _MAX_WEIGHTS:
             raise LimitError(
                 f"--sampling-ratio: {max(gh, 0)}x{max(gw, 0)} samples per bin over a {h}x{w} map "

@@ -142,3 +142,14 @@ def test_iou_of_boxes_whose_areas_underflow_is_still_the_ratio():
     # nms suppresses the duplicate: its IoU with the kept box is 1 > 0.5
     boxes = {"boxes": "0,0,1e-200,1e-200; 0,0,1e-200,1e-200", "scores": "0.9,0.8"}
     assert run("nms", boxes)["keep"] == [0]
+
+
+def test_roi_align_sample_budget_is_checked_before_the_work():
+    # issue 17 defect 10: 2x2 bins x 20000x20000 samples = 1.6e9 points (17 s, 6 GB before)
+    from dlcalc.errors import LimitError
+
+    args = {"input": "1,2;3,4", "roi": "0,0,1,1", "output_size": "2x2", "sampling_ratio": 20000}
+    with pytest.raises(LimitError, match="--sampling-ratio"):
+        run("roi-align", args)
+    # 2x2 x 1500x1500 = 9e6 points fit
+    assert run("roi-align", {**args, "sampling_ratio": 1500})["output"].shape == (2, 2)
