@@ -58,4 +58,56 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
             ("macs",),
         ),
     ),
+    "conv": (
+        Mistake(
+            "flipped-kernel",
+            "the kernel was flipped (true convolution) instead of slid as it is",
+            "out[i,j] = b + sum_{c,u,v} x[c, iS+u-P, jS+v-P] k[c,u,v] (cross-correlation)",
+            ("output",),
+        ),
+        Mistake(
+            "no-bias",
+            "the bias is missing",
+            "out[i,j] = b + sum_{c,u,v} x[c, iS+u-P, jS+v-P] k[c,u,v]",
+            ("output",),
+        ),
+        Mistake(
+            "no-padding",
+            "the zero padding was left out",
+            "pad the input with P zeros on each side first",
+            ("output",),
+        ),
+        Mistake(
+            "stride-ignored",
+            "the kernel was moved one step at a time, ignoring the stride",
+            "windows start every S: out[i,j] uses x[iS+u-P, jS+v-P]",
+            ("output",),
+        ),
+    ),
+    "pool": (
+        Mistake(
+            "exclude-pad",
+            "the padded zeros were left out of the average's divisor (count_include_pad=False)",
+            "avg = (sum of the K*K window, padded zeros included) / (K*K)",
+            ("output",),
+        ),
+        Mistake(
+            "max-not-avg",
+            "the maximum was taken instead of the average",
+            "avg-pool: (sum of the window) / (K*K)",
+            ("output",),
+        ),
+        Mistake(
+            "avg-not-max",
+            "the average was taken instead of the maximum",
+            "max-pool: the largest entry of each window",
+            ("output",),
+        ),
+        Mistake(
+            "stride-one",
+            "the windows were moved one step at a time instead of by the stride",
+            "stride S (default: the window size K): windows start every S",
+            ("output",),
+        ),
+    ),
 }
