@@ -9,7 +9,10 @@ the result keys, with ``.steps``)::
     >>> dlcalc.conv_size(input=227, kernel=11, stride=4)["out_w"]
     55
 
-Functions are created on first use, so ``import dlcalc`` stays cheap.
+Functions are created on first use, so ``import dlcalc`` stays cheap; each has the
+command's real signature (``help(dlcalc.optim)``), and a positional argument of the
+command (optim's NAME, act's NAME, init's scheme) may be given first:
+``dlcalc.optim("adam", params=[0.5], grads=[[0.2]], lr=0.1)``.
 """
 
 from __future__ import annotations
@@ -42,12 +45,9 @@ def __getattr__(name: str) -> Any:
     except InputError:
         raise AttributeError(f"module 'dlcalc' has no attribute {name!r}") from None
 
-    def api(**kwargs: Any) -> Any:
-        return run(op.name, kwargs)
+    from dlcalc.api import function
 
-    api.__name__ = api.__qualname__ = op.api_name
-    flags = "\n".join(f"    {p.name}: {p.help}" for p in op.params)
-    api.__doc__ = f"{op.summary}\n\n{op.description}\n\nArguments:\n{flags}\n\nResult keys: {', '.join(op.result_keys)}"
+    api = function(op)
     globals()[name] = api
     return api
 

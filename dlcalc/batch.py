@@ -47,10 +47,16 @@ def run_record(
         if op_name is None:
             if not isinstance(record, dict):
                 return _record_error(line_no, 'expected an object {"op": ..., "args": {...}}')
-            unknown = set(record) - {"op", "args"}
+            unknown = set(record) - {"op", "args", "check"}
             if unknown:
                 return _record_error(
-                    line_no, f"unknown key(s) {sorted(unknown)}; expected op and args"
+                    line_no, f"unknown key(s) {sorted(unknown)}; expected op, args (and check)"
+                )
+            check = record.get("check")
+            if check is not None and not isinstance(check, dict):
+                return _record_error(
+                    line_no,
+                    '"check": expected an object of result keys to answers, e.g. {"out_w": 55}',
                 )
             name = record.get("op")
             args = record.get("args", {})
@@ -61,9 +67,22 @@ def run_record(
             if not isinstance(args, dict):
                 return _record_error(line_no, '"args": expected an object of flag names to values')
         else:
-            name, args = op_name, record
+            name, args, check = op_name, record, None
         op = get(name)
-        solution = op.load()(**op.bind(args))
+        if check:  # the marker replays the engine: go through the registry's run
+            from dlcalc.ops import run
+
+            solution = run(name, args)
+            report = solution.check(**{str(k): v for k, v in check.items()})
+        elif steps:
+            solution = op.load()(**op.bind(args))
+            report = None
+        else:  # results only: engines may skip building their working
+            from dlcalc.engine._working import lean
+
+            with lean():
+                solution = op.load()(**op.bind(args))
+            report = None
         out: dict[str, Any] = {
             "line": line_no,
             "ok": True,
@@ -71,6 +90,8 @@ def run_record(
         }
         if steps:
             out["steps"] = [s.to_dict() for s in solution.steps]
+        if report is not None:
+            out["check"] = report
         return out
     except DlcalcError as exc:
         return _record_error(line_no, str(exc))

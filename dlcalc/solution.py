@@ -136,6 +136,7 @@ class Solution(Mapping):
         "primary",
         "slips",
         "order",
+        "named",
         "op",
         "rerun",
         "marker",
@@ -164,6 +165,7 @@ class Solution(Mapping):
         # named values (step names, kept values; (name, row) for rows) in the order computed:
         # the marker's follow-through replays a later value from the student's earlier ones
         self.order: tuple[tuple[str, int | None], ...] = ()
+        self.named: dict[str, Any] = {}  # every named value of the run (dlcalc --check KEY=)
         self.op: Any = None  # the registry's Op, set by dlcalc.ops.run
         self.rerun: Any = None  # rerun(overrides=None, rule=None) -> Solution, set by ops.run
         self.marker: Any = None  # the one marker (dlcalc.check), set by ops.run

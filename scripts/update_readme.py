@@ -21,10 +21,14 @@ def table() -> str:
     from dlcalc.cli.app import _PANELS, app
     from dlcalc.ops import registry
 
-    rows = ["| area | command | what it gives | example |", "|---|---|---|---|"]
+    rows = [
+        "| area | command | what it gives | answer keys (bare `--check`) | example |",
+        "|---|---|---|---|---|",
+    ]
     for op in registry().values():
         example = op.example_cli().replace("|", "\\|")
-        rows.append(f"| {_PANELS[op.topic]} | `{op.name}` | {op.summary} | `{example}` |")
+        keys = ", ".join(f"`{k}`" for k in op.answers)
+        rows.append(f"| {_PANELS[op.topic]} | `{op.name}` | {op.summary} | {keys} | `{example}` |")
     group = get_command(app)
     ctx = group.make_context("dlcalc", ["--help"], resilient_parsing=True)
     for name in sorted(set(group.list_commands(ctx)) - set(registry())):
@@ -34,7 +38,7 @@ def table() -> str:
         for full in names:
             target = sub[full.split()[1]] if sub else cmd
             summary = target.get_short_help_str(limit=200).rstrip(".") + "."
-            rows.append(f"| Practice and tools | `{full}` | {summary} | `dlcalc {full} --help` |")
+            rows.append(f"| Practice and tools | `{full}` | {summary} | | `dlcalc {full} --help` |")
     return "\n".join(rows)
 
 

@@ -138,15 +138,15 @@ def batch(
 
     progress = None
     bar = None
-    if sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
-        from rich.progress import Progress
+    from dlcalc.cli.env import current
 
-        bar = Progress(transient=True, console=None)
-        task = bar.add_task("records", total=None)
+    env = current()
+    if env.stderr_tty:
+        from dlcalc.render.progress import Counter
+
+        bar = Counter(env.console(stderr=True), "records")
         bar.start()
-
-        def progress() -> None:
-            bar.advance(task)
+        progress = bar.advance
 
     try:
         try:

@@ -89,7 +89,13 @@ def _common_params(op: Op) -> list[inspect.Parameter]:
                 typer.Option(
                     "--check",
                     metavar="[KEY=]ANSWER",
-                    help="Compare your answer with the primary result (or KEY=ANSWER); exit 1 if any differ. Repeatable.",
+                    help=(
+                        "Mark your answer as an examiner would (right / follow-through / "
+                        f"named mistake / wrong). A bare ANSWER is marked against the answer "
+                        f"key{'s' if len(op.answers) > 1 else ''} {', '.join(op.answers)}; "
+                        "KEY=ANSWER marks any result, one element (key[i,j], from 0) or a named "
+                        "step of the working. Exit 1 unless all are right. Repeatable."
+                    ),
                     rich_help_panel="Output",
                 ),
             ],
@@ -103,7 +109,11 @@ def _common_params(op: Op) -> list[inspect.Parameter]:
                 typer.Option(
                     *tol_flags,
                     metavar="REL",
-                    help="Relative tolerance for --check [default: 0.01].",
+                    help=(
+                        "A relative tolerance for --check instead of the precision you wrote "
+                        "[default: half a unit of your last decimal place, >= 3 s.f.; counts "
+                        "exact]."
+                    ),
                     rich_help_panel="Output",
                 ),
             ],
@@ -158,6 +168,11 @@ def _help(op: Op) -> str:
     text = op.summary
     if op.description:
         text += "\n\n" + op.description
+    keys = ", ".join(op.answers)
+    text += (
+        f"\n\nAnswer key{'s' if len(op.answers) > 1 else ''} (a bare --check): {keys}. "
+        f"'dlcalc mistakes {op.name}' lists the slips --check names."
+    )
     return text
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from typing import Any
 
@@ -20,26 +19,36 @@ def pick_format(requested: str | None) -> str:
         if name not in FORMATS:
             raise InputError(f"--format: expected one of {', '.join(FORMATS)}; got {requested!r}")
         return name
-    if sys.stdout.isatty() and os.environ.get("TERM") != "dumb":
-        return "rich"
-    return "plain"
+    from dlcalc.cli.env import current
+
+    return current().default_format()
 
 
-def render_text(solution: Solution, name: str) -> str:
+def render_text(solution: Solution, name: str, marks: dict | None = None) -> str:
     from dlcalc.render.text import RENDERERS
 
-    return RENDERERS[name](solution)
+    return RENDERERS[name](solution, marks)
 
 
-def print_solution(solution: Solution, name: str) -> None:
+def print_solution(solution: Solution, name: str, marks: dict | None = None) -> None:
+    from dlcalc.cli.env import current
+
+    env = current()
     if name == "rich":
-        from rich.console import Console
-
         from dlcalc.render.rich import render
 
-        render(solution, Console())
+        render(solution, env.console(), marks)
     else:
-        sys.stdout.write(render_text(solution, name) + "\n")
+        env.write(render_text(solution, name, marks) + "\n")
+
+
+def check_tolerance(check_tol: str | None) -> float | None:
+    """``--tol``/``--check-tol``: a relative tolerance replacing the written precision."""
+    if check_tol is None:
+        return None
+    from dlcalc import parse
+
+    return parse.parse_float(check_tol, "tol", lo=0)
 
 
 def emit(
@@ -51,37 +60,39 @@ def emit(
     check_tol: str | None = None,
     output_format: str | None = None,
 ) -> int:
-    """Print ``solution`` as asked; return the exit code (1 when a --check answer is wrong)."""
-    from dlcalc import parse
-    from dlcalc.check import DEFAULT_TOL, run_checks
+    """Print ``solution`` as asked; return the exit code (1 when a --check value is not right).
 
+    With --check: the examiner's report (one line per value), then, if anything is not right,
+    the working with the student's values marked at the steps they belong to.
+    """
     fmt_name = pick_format(output_format)
-    results = []
+    report = None
     if check:
-        rel = DEFAULT_TOL if check_tol is None else parse.parse_float(check_tol, "tol", lo=0)
-        primary = solution.primary or op.primary
-        results = run_checks(solution.result, list(check), primary, rel)
-    ok = all(r.ok for r in results)
+        tol = check_tolerance(check_tol)
+        report = solution.check(*check, tol=tol) if tol is not None else solution.check(*check)
+    ok = report is None or report["ok"]
     if as_json:
         data: dict[str, Any] = solution.to_dict()
-        if results:
-            data["check"] = [r.to_dict() for r in results]
+        if report is not None:
+            data["check"] = report
         big = sum(getattr(v, "size", 0) for v in solution.result.values()) > 10_000
         # built whole before printing; big results are written compactly (indenting costs seconds)
         text = json.dumps(data, indent=None if big else 2, allow_nan=False)
         sys.stdout.write(text + "\n")
-    elif results:
-        lines = []
-        for r in results:
-            from dlcalc.render.values import one_line
+    elif report is not None:
+        from dlcalc.render.check import annotations, report_lines
 
-            mark = "ok  " if r.ok else "WRONG"
-            verdict = "matches" if r.ok else "does not match"
-            lines.append(f"{mark} {r.key}: your answer {r.expected} {verdict} {one_line(r.actual)}")
-        sys.stdout.write("\n".join(lines) + "\n")
+        if fmt_name == "rich":
+            from dlcalc.cli.env import current
+            from dlcalc.render.rich import render_report
+
+            render_report(report, current().console())
+        else:
+            sys.stdout.write("\n".join(report_lines(report)) + "\n")
         if not ok:
             sys.stdout.write("\n")
-            print_solution(solution, fmt_name)
+            marks = annotations(report, [s.name for s in solution.steps if s.name])
+            print_solution(solution, fmt_name, marks)
     else:
         print_solution(solution, fmt_name)
     return ExitCode.OK if ok else ExitCode.MISMATCH

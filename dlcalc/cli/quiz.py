@@ -58,7 +58,7 @@ def _filters(topic: list[str] | None, kind: list[str] | None) -> tuple[list[str]
 
 def _bank(bank: list[str] | None, no_bundled: bool) -> Any:
     from dlcalc.errors import InputError
-    from dlcalc.quiz.bank import load_bank
+    from dlcalc.quiz.loading import load_bank
 
     if no_bundled and not bank:
         raise InputError("--no-bundled: give at least one --bank DIR")
@@ -66,13 +66,14 @@ def _bank(bank: list[str] | None, no_bundled: bool) -> Any:
 
 
 def _io() -> Any:
-    import os
-    import sys
+    from dlcalc.cli.env import current
+    from dlcalc.quiz.session import PipeIO
 
-    from dlcalc.quiz.session import PipeIO, RichIO
+    env = current()
+    if env.interactive:
+        from dlcalc.cli.quiz_io import RichIO
 
-    if sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM") != "dumb":
-        return RichIO()
+        return RichIO(env.console())
     return PipeIO()
 
 
@@ -291,6 +292,9 @@ def bank_validate(
 
     Unique ids, required fields, one correct choice of 4-5, 3-6 marking points, every
     placeholder filled, calc ops that exist and give finite answers, require satisfiable.
+    Fair choices: in at most 30% of the worded mcqs (a choice of 25+ characters) is the
+    key the strictly longest choice, no key is 1.5x its longest distractor or more, and
+    no explanation names a choice by position ("option A", "the second choice").
     """
     from pathlib import Path
 
@@ -325,8 +329,12 @@ def bank_stats(
     bank: BankOpt = None,
     no_bundled: NoBundledOpt = False,
 ) -> None:
-    """Count the bank's questions per topic and kind."""
-    from dlcalc.quiz.bank import stats, stats_text
+    """Count the bank's questions per topic and kind.
+
+    Also the choices' length cues over the worded mcqs: how often the key is the strictly
+    longest choice, how many keys are 1.5x their longest distractor, the keys' length ranks.
+    """
+    from dlcalc.quiz.stats import stats, stats_text
 
     data = stats(_bank(bank, no_bundled))
     if as_json:
@@ -337,6 +345,16 @@ def bank_stats(
 
 # ---------------------------------------------------------------------- export
 
+EXPORT_SEED = 5329  # fixed default: an export is reproducible unless asked otherwise
+ExportSeedOpt = Annotated[
+    int,
+    typer.Option(
+        "--seed",
+        metavar="S",
+        help="Shuffle each question's choices (and draw calc parameters) with this seed.",
+    ),
+]
+
 
 def export_anki(
     out: Annotated[
@@ -346,15 +364,19 @@ def export_anki(
     kind: KindOpt = None,
     bank: BankOpt = None,
     no_bundled: NoBundledOpt = False,
+    seed: ExportSeedOpt = EXPORT_SEED,
 ) -> None:
-    """Write an Anki deck (.apkg): one note per question, a sub-deck per topic."""
+    """Write an Anki deck (.apkg): one note per question, a sub-deck per topic.
+
+    Choices are shuffled per question with --seed (the same seed, the same deck).
+    """
     from pathlib import Path
 
     from dlcalc.quiz.export import anki_package
 
     topics, kinds = _filters(topic, kind)
     questions = _bank(bank, no_bundled).select(topics, kinds)
-    n = anki_package(questions, Path(out))
+    n = anki_package(questions, Path(out), seed=seed)
     typer.echo(f"wrote {n} notes to {out}")
 
 
@@ -367,14 +389,18 @@ def export_markdown(
     kind: KindOpt = None,
     bank: BankOpt = None,
     no_bundled: NoBundledOpt = False,
+    seed: ExportSeedOpt = EXPORT_SEED,
 ) -> None:
-    """Write the bank as a Markdown study sheet, answers under each question."""
+    """Write the bank as a Markdown study sheet, answers under each question.
+
+    Choices are shuffled per question with --seed (the same seed, the same sheet).
+    """
     from pathlib import Path
 
     from dlcalc.quiz.export import bank_markdown, write_text_out
 
     topics, kinds = _filters(topic, kind)
-    text = bank_markdown(_bank(bank, no_bundled).select(topics, kinds))
+    text = bank_markdown(_bank(bank, no_bundled).select(topics, kinds), seed=seed)
     if out is None:
         typer.echo(text, nl=False)
     else:

@@ -1,4 +1,4 @@
-"""Tool commands (quiz, bank, progress, review, export, batch), built only when they run.
+"""Tool commands (quiz, bank, progress, review, export, batch, mistakes), built only when they run.
 
 Their modules register them on a holding Typer app, which only records them; the
 dlcalc group asks here for the one command that runs (or for every summary in --help).
@@ -12,7 +12,11 @@ from typing import Any
 import typer
 
 # Modules adding non-calculator commands: each has register(app).
-EXTRA_COMMAND_MODULES: tuple[str, ...] = ("dlcalc.cli.quiz", "dlcalc.cli.batch")
+EXTRA_COMMAND_MODULES: tuple[str, ...] = (
+    "dlcalc.cli.quiz",
+    "dlcalc.cli.batch",
+    "dlcalc.cli.mistakes",
+)
 
 _tools = typer.Typer(add_completion=False)
 for _module in EXTRA_COMMAND_MODULES:

@@ -39,6 +39,20 @@ _CONTEXT: ContextVar[tuple[Mapping[str, Any] | None, str | None]] = ContextVar(
 )
 
 
+_LEAN: ContextVar[bool] = ContextVar("dlcalc_lean", default=False)
+
+
+@contextlib.contextmanager
+def lean() -> Iterator[None]:
+    """Run engines inside this block for their results only (``batch`` without ``--steps``):
+    an engine may then skip building its working (``Working.lean`` is true)."""
+    token = _LEAN.set(True)
+    try:
+        yield
+    finally:
+        _LEAN.reset(token)
+
+
 @contextlib.contextmanager
 def replaying(
     overrides: Mapping[str, Any] | None = None, rule: str | None = None
@@ -108,13 +122,22 @@ class Mistake:
 
     says: one line, ``"the bias is missing"``; right: the correct formula,
     ``"params = (K*K*C + 1)*N"``; keys: the result keys or step names it changes
-    (empty: any).
+    (empty: any); example: arguments where it shows (``dlcalc mistakes`` runs it; default:
+    the command's own example).
     """
 
-    __slots__ = ("id", "says", "right", "keys")
+    __slots__ = ("id", "says", "right", "keys", "example")
 
-    def __init__(self, id: str, says: str, right: str, keys: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        id: str,
+        says: str,
+        right: str,
+        keys: tuple[str, ...] = (),
+        example: Mapping[str, Any] | None = None,
+    ) -> None:
         self.id, self.says, self.right, self.keys = id, says, right, tuple(keys)
+        self.example = dict(example) if example else None
 
     def __repr__(self) -> str:
         return f"Mistake({self.id!r})"
@@ -584,6 +607,29 @@ class ExprStep(Step):
         return self.expr.render("latex_subst")
 
 
+def _named(names: dict[str, Any], rows: dict[str, dict[int, Any]]) -> dict[str, Any]:
+    """Every named value of a run; values kept row by row become one array (a row per t,
+    0-based as kept: ``m[2]`` is the m of step 2 when steps are kept from 1)."""
+    out = dict(names)
+    for name, by_row in rows.items():
+        if name in out:
+            continue
+        first, last = min(by_row), max(by_row)
+        if first < 0 or last > 100_000:
+            continue
+        try:
+            np = _np()
+            values = [by_row.get(t) for t in range(last + 1)]
+            if any(v is None for v in values[first:]):
+                continue
+            width = np.shape(values[first])
+            filler = np.full(width, np.nan) if width else np.nan
+            out[name] = np.array([filler if v is None else v for v in values], dtype=float)
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
 class Working:
     """The steps of one computation, in order, under the replay context in force.
 
@@ -592,14 +638,17 @@ class Working:
     that can apply to it).
     """
 
-    __slots__ = ("steps", "overrides", "rule", "slips", "names", "order")
+    __slots__ = ("steps", "overrides", "rule", "slips", "names", "order", "rows", "lean")
 
     def __init__(self) -> None:
         self.overrides, self.rule = _CONTEXT.get()
+        # results only, no working: never under a replay (the marker needs the steps)
+        self.lean = _LEAN.get() and self.overrides is None and self.rule is None
         self.steps: list[Step] = []
         self.slips: list[str] = []
         self.names: dict[str, Any] = {}
         self.order: list[tuple[str, int | None]] = []  # named values in the order computed
+        self.rows: dict[str, dict[int, Any]] = {}  # values kept row by row (at=t)
 
     def keep(self, name: str, value: Any, at: int | None = None) -> Any:
         """A value computed outside an expression (a NumPy array, a table row), named so a
@@ -613,6 +662,8 @@ class Working:
         self.order.append((name, at))
         if at is None:
             self.names[name] = value
+        else:
+            self.rows.setdefault(name, {})[at] = value
         return value
 
     def given(self, name: str, value: Any, sym: str | None = None, latex: str | None = None) -> Sym:
@@ -661,4 +712,5 @@ class Working:
         sol = Solution(result=result, steps=self.steps if steps is None else steps, **extra)
         sol.slips = tuple(self.slips)
         sol.order = tuple(self.order)
+        sol.named = _named(self.names, self.rows)
         return sol

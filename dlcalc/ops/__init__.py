@@ -87,6 +87,7 @@ class Param:
         "metavar",
         "parser",
         "_parsed_default",
+        "_parser",
     )
 
     def __init__(
@@ -112,6 +113,7 @@ class Param:
             raise ValueError(f"{name}: kind 'parsed' goes with parser='module:function'")
         self.parser = parser  # kind "parsed": a domain parser of dlcalc/parse, loaded on use
         self._parsed_default: Any = _UNSET
+        self._parser: Callable[[Any], Any] | None = None
 
     def parsed_default(self) -> Any:
         """The default, parsed once and reused when immutable (batch runs bind many records)."""
@@ -142,35 +144,41 @@ class Param:
         return self._parse_one(raw)
 
     def _parse_one(self, raw: Any) -> Any:
-        kind, name = self.kind, self.name
+        fn = self._parser
+        if fn is None:
+            fn = self._parser = self._make_parser()
+        return fn(raw)
+
+    def _make_parser(self) -> Callable[[Any], Any]:
+        """The parsing function of this param, chosen once (batch binds many records)."""
+        kind, name, lo, hi = self.kind, self.name, self.lo, self.hi
         if kind == "int":
-            return parse.parse_int(raw, name, lo=self.lo, hi=self.hi)
+            return lambda raw: parse.parse_int(raw, name, lo=lo, hi=hi)
         if kind == "float":
-            return parse.parse_float(raw, name, lo=self.lo, hi=self.hi)
+            return lambda raw: parse.parse_float(raw, name, lo=lo, hi=hi)
         if kind == "size":
-            return parse.parse_size(raw, name, lo=1 if self.lo is None else int(self.lo))
-        if kind == "dims":
-            return parse.parse_dims(raw, name)
-        if kind == "vector":
-            return parse.parse_vector(raw, name)
-        if kind == "matrix":
-            return parse.parse_matrix(raw, name)
-        if kind == "tensor":
-            return parse.parse_tensor(raw, name)
-        if kind == "json":
-            return parse.parse_json(raw, name)
-        if kind == "str":
-            return parse.parse_str(raw, name)
-        if kind == "text":
-            return parse.parse_text(raw, name)
+            low = 1 if lo is None else int(lo)
+            return lambda raw: parse.parse_size(raw, name, lo=low)
         if kind == "choice":
-            return parse.parse_choice(raw, name, self.choices)
-        if kind == "bool":
-            return parse.parse_bool(raw, name)
+            choices = self.choices
+            return lambda raw: parse.parse_choice(raw, name, choices)
         if kind == "parsed":
             module, _, attr = str(self.parser).partition(":")
-            return getattr(importlib.import_module(module), attr)(raw, name)
-        return raw
+            return lambda raw: getattr(importlib.import_module(module), attr)(raw, name)
+        simple = {
+            "dims": parse.parse_dims,
+            "vector": parse.parse_vector,
+            "matrix": parse.parse_matrix,
+            "tensor": parse.parse_tensor,
+            "json": parse.parse_json,
+            "str": parse.parse_str,
+            "text": parse.parse_text,
+            "bool": parse.parse_bool,
+        }
+        if kind in simple:
+            fn = simple[kind]
+            return lambda raw: fn(raw, name)
+        return lambda raw: raw
 
 
 class Op:
@@ -193,6 +201,7 @@ class Op:
         "example",
         "description",
         "answers",
+        "_by_name",
     )
 
     def __init__(
@@ -214,6 +223,7 @@ class Op:
         self.example = dict(example or {})
         self.description = description
         self.answers = tuple(answers) or self.result_keys[:1]
+        self._by_name: dict[str, Param] | None = None
         unknown = [k for k in self.answers if k not in self.result_keys]
         if unknown:
             raise ValueError(f"{name}: answer keys {unknown} are not result keys")
@@ -249,27 +259,30 @@ class Op:
         Keys may use ``-`` or ``_``; ``None`` means "not given". Unknown keys, missing
         required arguments and malformed values raise :class:`InputError`.
         """
+        by_name = self._by_name
+        if by_name is None:
+            by_name = self._by_name = {p.name: p for p in self.params}
         given: dict[str, Any] = {}
-        known = {p.name for p in self.params}
         for key, value in args.items():
-            norm = str(key).lstrip("-").replace("-", "_")
-            if norm not in known:
+            norm = key if key in by_name else str(key).lstrip("-").replace("-", "_")
+            if norm not in by_name:
                 expected = ", ".join(p.flag for p in self.params)
                 raise InputError(
                     f"{flag(norm)}: unknown argument for {self.name} (expected {expected})"
                 )
-            if value is not None and not _empty_list(value):
+            if value is not None and not (isinstance(value, list | tuple) and not value):
                 given[norm] = value
         kwargs: dict[str, Any] = {}
         for p in self.params:
-            if p.name in given:
-                kwargs[p.name] = p.parse(given[p.name])
-            elif p.required:
+            name = p.name
+            if name in given:
+                kwargs[name] = p.parse(given[name])
+            elif p.default is REQUIRED:
                 raise InputError(f"{p.flag}: required for {self.name} ({p.help})")
             elif p.default is None:
-                kwargs[p.name] = [] if p.multiple else None
+                kwargs[name] = [] if p.multiple else None
             else:
-                kwargs[p.name] = p.parsed_default()
+                kwargs[name] = p.parsed_default()
         return kwargs
 
     def example_cli(self) -> str:
@@ -352,7 +365,7 @@ def run(name: str, args: Mapping[str, Any] | None = None, /, **kwargs: Any) -> A
     bound = op.bind(merged)
     func = op.load()
     inputs = {
-        k: _echo(merged.get(k, merged.get(k.replace("_", "-"))), v)
+        k: _echo(merged.get(k, merged.get(k.replace("_", "-"))), v, op.param(k).kind)
         for k, v in bound.items()
         if v is not None and not _empty_list(v)
     }
@@ -380,10 +393,13 @@ def _mark(solution: Any, answers: tuple[Any, ...], keyed: Mapping[str, Any]) -> 
 ECHO_MAX_ELEMENTS = 10_000
 
 
-def _echo(raw: Any, parsed: Any) -> Any:
-    """How an input is echoed in --json: a file as its @path, a big array by its shape."""
+def _echo(raw: Any, parsed: Any, kind: str = "") -> Any:
+    """How an input is echoed in --json: a file as its @path, a big array by its shape, a
+    domain format (kind "parsed": layer text, a spec file) as the user wrote it."""
     if isinstance(raw, str) and raw.strip().startswith("@"):
         return raw.strip()
+    if kind == "parsed":
+        return raw
     if getattr(parsed, "size", 0) > ECHO_MAX_ELEMENTS:
         return {"shape": list(parsed.shape)}
     return parsed

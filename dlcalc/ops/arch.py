@@ -50,8 +50,20 @@ OPS = [
                 positional=True,
                 metavar="NAME",
             ),
-            Param("layers", "str", 'layer list: "conv 96 k11 s4; maxpool k3 s2; ...; fc 1000"'),
-            Param("spec", "str", "TOML or JSON file listing the layers", metavar="FILE"),
+            Param(
+                "layers",
+                "parsed",
+                'layer list: "conv 96 k11 s4; maxpool k3 s2; ...; fc 1000"',
+                parser="dlcalc.parse.arch:layers_param",
+                metavar="TEXT",
+            ),
+            Param(
+                "spec",
+                "parsed",
+                "TOML or JSON file listing the layers",
+                parser="dlcalc.parse.arch:spec_param",
+                metavar="FILE",
+            ),
             Param(
                 "input",
                 "dims",

@@ -86,10 +86,12 @@ OPS = [
         func="dlcalc.engine.mlp.network:forward",
         summary="Forward pass of a one-hidden-layer network.",
         description=(
-            "net_j = W1 x + b1, y = f(net_j), net_k = W2 y + b2, z = f_out(net_k), unit by unit."
+            "net_j = W1 x + b1, y = f(net_j), net_k = W2 y + b2, z = f_out(net_k), unit by unit. "
+            "The answer: the output z."
         ),
         params=_net_params(),
         result_keys=("net_hidden", "y", "net_out", "z"),
+        answers=("z",),
         example=dict(_NET),
     ),
     Op(
@@ -100,7 +102,9 @@ OPS = [
         description=(
             "delta_k = (t_k - z_k) f'(net_k); delta_j = f'(net_j) sum_k w_kj delta_k; "
             "Delta w_kj = eta delta_k y_j; Delta w_ji = eta delta_j x_i; Delta b = eta delta; "
-            "new = old + Delta."
+            "new = old + Delta. The answer: the updated weights w2_new, b2_new, w1_new, "
+            "b1_new; loss, deltas and the forward values (net_hidden, y, net_out, z) can be "
+            "checked by name."
         ),
         params=(
             *_net_params(),
@@ -121,6 +125,7 @@ OPS = [
             "b1_new",
             "loss_after",
         ),
+        answers=("w2_new", "b2_new", "w1_new", "b1_new"),
         example={**_NET, "target": "0.01,0.99", "lr": 0.5},
     ),
     Op(
@@ -195,7 +200,8 @@ OPS = [
         summary="Autoencoder forward pass and reconstruction loss (optionally one backprop step).",
         description=(
             "y = f(W1 x + b1), z = f(W2 y + b2); square: ||x - z||^2; cross-entropy: "
-            "-sum x ln z + (1-x) ln(1-z). With --lr one gradient step on the loss."
+            "-sum x ln z + (1-x) ln(1-z). With --lr one gradient step on the loss. The answer: "
+            "the reconstruction z and the loss."
         ),
         params=(
             Param("x", "vector", "input x (d values), also the target", default=REQUIRED),
@@ -216,6 +222,7 @@ OPS = [
             _ALPHA,
         ),
         result_keys=("y", "z", "loss"),
+        answers=("z", "loss"),
         example={
             "x": "1,0",
             "w1": "0.5,-0.5",

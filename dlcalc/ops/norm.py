@@ -18,7 +18,7 @@ OPS = [
             "Per feature: mu = (1/m) sum x_i, var = (1/m) sum (x_i - mu)^2 (biased), "
             "x_hat = (x - mu)/sqrt(var + eps), y = gamma x_hat + beta. Rows are samples "
             "(m x features); a vector is m values of one feature; JSON N x C x H x W "
-            "(or N x C x L) is normalised per channel."
+            "(or N x C x L) is normalised per channel. The answer is output."
         ),
         params=(
             Param(
@@ -30,6 +30,7 @@ OPS = [
             *_AFFINE,
         ),
         result_keys=("mean", "var", "x_hat", "output"),
+        answers=("output",),
         example={"input": "1,2; 3,6; 5,4", "gamma": "1,1", "beta": "0,0"},
     ),
     Op(
@@ -42,7 +43,8 @@ OPS = [
             "scale = gamma/sqrt(Var + eps), shift = beta - gamma E[x]/sqrt(Var + eps); "
             "y = scale x + shift for --x. With --momentum M, the running averages of "
             "frameworks instead (PyTorch: start at 0 and 1, E <- (1-M)E + M mu_B, "
-            "Var <- (1-M)Var + M m/(m-1) sigma_B^2)."
+            "Var <- (1-M)Var + M m/(m-1) sigma_B^2). The answers are scale and shift (and "
+            "output with --x)."
         ),
         params=(
             Param(
@@ -63,6 +65,7 @@ OPS = [
             ),
         ),
         result_keys=("mean", "var", "scale", "shift", "output", "batch_means", "batch_vars"),
+        answers=("scale", "shift", "output"),
         example={"batch": ["1,2; 3,6; 5,4", "2,0; 4,2; 6,4"], "x": "3,3"},
     ),
 ]

@@ -26,6 +26,13 @@ _HYPER = (
     Param("beta2", "float", "Adam's beta2 [0.999]", lo=0, hi=1),
     Param("eps", "float", "epsilon (lecture 1e-8, adadelta 1e-6; pytorch adagrad 1e-10)", lo=0),
 )
+_BIAS = Param(
+    "bias_correction",
+    "bool",
+    "adam: Kingma & Ba's bias-corrected m_hat = m/(1-beta1^t), v_hat = v/(1-beta2^t) "
+    "(lecture default: the slides' theta -= eta m/sqrt(v + eps); pytorch always corrects)",
+    default=False,
+)
 _WD = Param("weight_decay", "float", "L2 weight decay wd: g += wd*theta [0]", lo=0)
 
 OPS = [
@@ -38,8 +45,11 @@ OPS = [
             "Either --f EXPR --start VEC (the gradient is derived symbolically) or --params VEC "
             "--grads ROWS (one gradient row per step). Lecture convention by default (the "
             "slides' formulas; lr 0.01, rmsprop 0.001); --convention pytorch follows torch.optim "
-            "exactly (its defaults, eps placement, Nesterov form, Adadelta's lr). Expressions: "
-            "numbers, variables, + - * / ** ^, exp log sqrt sin cos tan sinh cosh tanh sigmoid abs."
+            "exactly (its defaults, eps placement, Nesterov form, Adadelta's lr, Adam's bias "
+            "correction). Lecture adam is the slides' theta -= eta m/sqrt(v + eps); "
+            "--bias-correction adds Kingma & Ba's m_hat, v_hat. Expressions: "
+            "numbers, variables, + - * / ** ^, exp log sqrt sin cos tan sinh cosh tanh sigmoid abs. "
+            "The answer is final (theta after the last step)."
         ),
         params=(
             Param(
@@ -65,9 +75,11 @@ OPS = [
             *_HYPER,
             Param("dampening", "float", "pytorch momentum's dampening tau [0]", lo=0, hi=1),
             _WD,
+            _BIAS,
             _CONVENTION,
         ),
         result_keys=("trajectory", "grads", "values", "final", "hyperparameters"),
+        answers=("final",),
         example={"name": "adam", "f": "x^2 + 10*y^2", "start": "1,1", "steps": 3, "lr": 0.1},
     ),
     Op(
@@ -78,7 +90,8 @@ OPS = [
         description=(
             "Runs each optimizer (all seven unless --optimizers) for --steps updates from "
             "--start on --f, with its convention's defaults unless a flag sets a value. "
-            "Also reachable as 'dlcalc optim compare'."
+            "Also reachable as 'dlcalc optim compare'. The answer is final "
+            "(f after N steps per optimizer)."
         ),
         params=(
             Param("f", "str", "objective f, e.g. 'x^2 + 10*y^2'", default=REQUIRED, metavar="EXPR"),
@@ -94,10 +107,12 @@ OPS = [
             _VARS,
             *_HYPER,
             _WD,
+            _BIAS,
             _CONVENTION,
             Param("plot", "bool", "draw f per step (and 2-D paths) in the terminal", default=False),
         ),
         result_keys=("final", "params", "best"),
+        answers=("final",),
         example={
             "f": "x^2 + 10*y^2",
             "start": "1,1",

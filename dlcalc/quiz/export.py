@@ -77,7 +77,11 @@ def quiz_markdown(
 
 
 def bank_markdown(questions: Sequence[Question], *, seed: int = 0) -> str:
-    """A study sheet of the whole (filtered) bank, each answer right under its question."""
+    """A study sheet of the whole (filtered) bank, each answer right under its question.
+
+    Choices are shuffled per question with ``seed`` (as a quiz would), so the key is not
+    always "A" as it is in the bank files.
+    """
     from dlcalc.ops import TOPICS
 
     out = ["# COMP5329 Deep Learning: question bank", ""]
@@ -87,7 +91,7 @@ def bank_markdown(questions: Sequence[Question], *, seed: int = 0) -> str:
             continue
         out += [f"## {topic}", ""]
         for i, q in enumerate(mine, start=1):
-            item = instantiate(q, seed, shuffle=False)
+            item = instantiate(q, seed)
             out += _question_md(i, item)
             out += [
                 "<details><summary>Answer</summary>",
@@ -138,7 +142,8 @@ def deck_id(name: str) -> int:
 def anki_package(questions: Sequence[Question], out: Path, *, seed: int = 0) -> int:
     """Write an .apkg with one note per question (sub-deck per topic); return the note count.
 
-    Calc templates become one concrete question (parameters drawn with ``seed``).
+    Calc templates become one concrete question (parameters drawn with ``seed``); mcq
+    choices are shuffled with ``seed``.
     """
     import genanki
 
@@ -159,7 +164,7 @@ def anki_package(questions: Sequence[Question], out: Path, *, seed: int = 0) -> 
     for q in questions:
         name = f"{ANKI_DECK}::{q.topic}"
         deck = decks.setdefault(q.topic, genanki.Deck(deck_id(name), name))
-        front, back = _card(instantiate(q, seed, shuffle=False))
+        front, back = _card(instantiate(q, seed))
         deck.add_note(
             genanki.Note(
                 model=model,

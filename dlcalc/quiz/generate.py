@@ -194,7 +194,7 @@ def instantiate(q: Question, seed: int | str, *, shuffle: bool = True) -> Item:
     """The item for question ``q`` under ``seed`` (deterministic).
 
     shuffle: put mcq choices in a seeded random order (unless the question says
-    ``shuffle = false``); exports keep the bank's order.
+    ``shuffle = false``); exports shuffle too, with their ``--seed``.
     """
     rng = random.Random(f"{seed}:{q.id}")
     if q.kind == "mcq":

@@ -1,5 +1,6 @@
-"""Marking one answer: mcq by letter, calc within the template's relative tolerance,
-essays by the student's own mark against the marking points."""
+"""Marking one answer: mcq by letter, calc by the one marker (``dlcalc.check``: the precision
+the student wrote, or the decimals the question asks for; named slips), essays by the
+student's own mark against the marking points."""
 
 from __future__ import annotations
 
@@ -53,11 +54,15 @@ def problem(item: Item, text: str) -> str | None:
     return None
 
 
-def _compare(item: Item, text: str) -> bool:
-    from dlcalc.check import compare
+def check(item: Item, text: str) -> dict:
+    """The marker's ``check`` object for a calc answer (the same verdict as ``--check``)."""
+    key = item.question.get("answer_key")
+    decimals = item.question.get("decimals")
+    return item.solution.check(**{key: text}, decimals=decimals)
 
-    tol = float(item.question.get("tolerance", 0.01))
-    return compare(item.answer, text, "answer", tol)
+
+def _compare(item: Item, text: str) -> bool:
+    return bool(check(item, text)["ok"])
 
 
 def grade(item: Item, text: str) -> Verdict:
@@ -72,7 +77,14 @@ def grade(item: Item, text: str) -> Verdict:
         return Verdict(ok, mark, marks, text, msg)
     if why:
         return Verdict(False, 0.0, marks, text, f"wrong: {why}; the answer is {answer_text(item)}")
-    ok = text.upper() == item.answer if item.kind == "mcq" else _compare(item, text)
+    if item.kind == "calc":
+        (checked,) = check(item, text)["items"]
+        if checked["verdict"] == "right":
+            return Verdict(True, marks, marks, text, f"correct: {answer_text(item)}")
+        why = f"{checked['message']}" if checked["verdict"] == "mistake" else ""
+        lead = f"wrong ({why})" if why else "wrong"
+        return Verdict(False, 0.0, marks, text, f"{lead}: the answer is {answer_text(item)}")
+    ok = text.upper() == item.answer
     if ok:
         return Verdict(True, marks, marks, text, f"correct: {answer_text(item)}")
     return Verdict(False, 0.0, marks, text, f"wrong: the answer is {answer_text(item)}")

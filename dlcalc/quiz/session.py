@@ -1,7 +1,8 @@
 """Running a quiz: ask each item, mark it, store it, give feedback, print the score.
 
 Two front ends share the loop: :class:`PipeIO` (answers read line by line, plain text out)
-and :class:`RichIO` (a terminal: rich prompts that ask again on an unreadable answer).
+and ``dlcalc.cli.quiz_io.RichIO`` (a terminal: rich prompts that ask again on an
+unreadable answer); the CLI picks one from its output environment and passes it in.
 End of input (or Ctrl-C) ends the quiz early with the score so far.
 """
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dlcalc.quiz.generate import EXAM_MINUTES, LETTERS, Item
-from dlcalc.quiz.grading import Verdict, grade, problem
+from dlcalc.quiz.grading import Verdict, grade
 
 KIND_NAMES = {"mcq": "multiple choice", "calc": "calculation", "essay": "essay"}
 
@@ -43,47 +44,6 @@ class PipeIO:
         from dlcalc.render.text import plain
 
         self.say(plain(solution))
-
-
-class RichIO:
-    """A terminal: rich output and prompts; unreadable answers are asked again."""
-
-    interactive = True
-
-    def __init__(self) -> None:
-        from rich.console import Console
-
-        self.console = Console(highlight=False)
-
-    def say(self, text: str = "", style: str = "") -> None:
-        from rich.text import Text
-
-        self.console.print(Text(text, style=style or ""))
-
-    def ask(self, label: str, item: Item | None = None) -> str | None:
-        from rich.markup import escape
-        from rich.prompt import Prompt
-
-        while True:
-            try:
-                answer = Prompt.ask(
-                    f"[bold]{escape(label)}[/]",
-                    console=self.console,
-                    default="",
-                    show_default=False,
-                )
-            except EOFError:
-                self.console.print()
-                return None
-            why = problem(item, answer) if item is not None else None
-            if why is None:
-                return answer
-            self.console.print(f"[yellow]{escape(why)}[/]")
-
-    def working(self, solution: Any) -> None:
-        from dlcalc.render.rich import render
-
-        render(solution, self.console)
 
 
 @dataclass

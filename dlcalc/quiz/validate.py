@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import random
 import re
 from collections.abc import Collection, Sequence
@@ -16,11 +17,35 @@ COMMON_KEYS = {"id", "kind", "topic", "prompt", "source", "tags", "marks"}
 KIND_KEYS = {
     "mcq": {"choices", "answer", "explanation", "shuffle"},
     "essay": {"marking_points", "model_answer"},
-    "calc": {"op", "answer_key", "tolerance", "params", "fixed", "require", "explanation"},
+    "calc": {
+        "op",
+        "answer_key",
+        "tolerance",
+        "decimals",
+        "params",
+        "fixed",
+        "require",
+        "explanation",
+    },
 }
 SAMPLES = 24  # parameter combinations tried per calc template
 DRAW_SEEDS = 5  # full draws (with `require`) per calc template
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+# Fair choices: the key must not be findable by its length alone.
+WORDED = 25  # an mcq is "worded" when its longest choice has at least this many characters
+KEY_LONGEST_MAX = 0.30  # at most this share of worded mcqs may have the strictly longest key
+KEY_RATIO_MAX = 1.5  # a worded mcq's key must be shorter than this times its longest distractor
+KEY_LONGEST_MIN_COUNT = 5  # the share is judged only over at least this many worded mcqs
+# Choices are shuffled when shown, so an explanation must not point at one by position.
+_ORDINAL = r"(?:first|second|third|fourth|fifth|last)"
+_NOUN = r"(?:options?|choices?|answers?|alternatives?)"
+_POSITION = re.compile(
+    rf"(?i:\b{_NOUN})\s+\(?[A-E]\b(?![-'])"  # option A, answer (C), choices B and D
+    rf"|(?i:\bthe\s+{_ORDINAL}(?:\s*(?:,|and|or)\s*{_ORDINAL})*\s+(?:(?:two|three)\s+)?{_NOUN}\b)"
+    rf"|(?i:\bthe\s+(?:first|last)\s+(?:two|three)\b(?!\s+[a-z]+s\b))"  # the last two (ignore ...)
+    r"|(?<![\w)])\(([A-Ea-e])\)"  # (b)
+)
 
 
 @dataclass(frozen=True)
@@ -103,6 +128,107 @@ def _check_mcq(q: Question, run_ops: bool) -> list[str]:
     return errs
 
 
+def key_lengths(q: Question) -> tuple[int, int] | None:
+    """(key length, longest distractor length) of a well-formed mcq, else None."""
+    from dlcalc.quiz.generate import LETTERS
+
+    choices, answer = q.data.get("choices"), q.data.get("answer")
+    if not (isinstance(choices, list) and len(choices) >= 2 and isinstance(answer, str)):
+        return None
+    if not all(isinstance(c, str) for c in choices):
+        return None
+    i = LETTERS.find(answer.strip().upper())
+    if len(answer.strip()) != 1 or not 0 <= i < len(choices):
+        return None
+    lengths = [len(c.strip()) for c in choices]
+    return lengths[i], max(n for j, n in enumerate(lengths) if j != i)
+
+
+def is_worded(q: Question) -> bool:
+    """An mcq whose longest choice is a phrase, not a number or a short formula."""
+    sizes = key_lengths(q)
+    return q.kind == "mcq" and sizes is not None and max(sizes) >= WORDED
+
+
+def names_position(text: str, n_choices: int = 5) -> str | None:
+    """The words in ``text`` that point at a choice by its letter or place, if any.
+
+    A bare ``(x)`` counts only for the letters of the question's choices, so ``2.7 (e)``
+    in a four-choice question is Euler's number, not a fifth option.
+    """
+    from dlcalc.quiz.generate import LETTERS
+
+    for m in _POSITION.finditer(text):
+        letter = m.group(1)
+        if letter is None or letter.upper() in LETTERS[:n_choices]:
+            return m.group(0)
+    return None
+
+
+def check_fair(q: Question) -> list[str]:
+    """Fair-choice problems of one mcq: a key given away by its length, an explanation
+    pointing at a choice by position."""
+    if q.kind != "mcq":
+        return []
+    errs = []
+    sizes = key_lengths(q)
+    if sizes and is_worded(q) and sizes[0] >= KEY_RATIO_MAX * sizes[1]:
+        errs.append(
+            f"choices: the key is {sizes[0] / sizes[1]:.1f} times as long as the longest "
+            f"distractor ({sizes[0]} vs {sizes[1]} characters; keep it under {KEY_RATIO_MAX}x): "
+            "lengthen the distractors into equally specific wrong statements or shorten the key"
+        )
+    expl = q.data.get("explanation")
+    choices = q.data.get("choices")
+    n = len(choices) if isinstance(choices, list) else 5
+    where = names_position(expl, n) if isinstance(expl, str) else None
+    if where:
+        errs.append(
+            f"explanation: names a choice by position ({where!r}); choices are shuffled when "
+            "shown, so name it by its content"
+        )
+    return errs
+
+
+def fairness(questions: Sequence[Question]) -> dict[str, Any]:
+    """Length cues over the worded mcqs: how often the key is the strictly longest choice,
+    how many keys are at least ``KEY_RATIO_MAX`` times the longest distractor, and how the
+    keys spread over the length ranks (1 = no choice is longer)."""
+    worded = [q for q in questions if is_worded(q)]
+    longest = ratio = 0
+    ranks: dict[str, int] = {}
+    for q in worded:
+        key, other = key_lengths(q) or (0, 0)
+        longest += key > other
+        ratio += key >= KEY_RATIO_MAX * other
+        rank = 1 + sum(len(c.strip()) > key for c in q.data["choices"])
+        ranks[str(rank)] = ranks.get(str(rank), 0) + 1
+    return {
+        "worded_mcq": len(worded),
+        "key_longest": longest,
+        "key_longest_share": round(longest / len(worded), 3) if worded else 0.0,
+        "key_longest_max": KEY_LONGEST_MAX,
+        "key_ratio_1_5x": ratio,
+        # 1 + the number of choices longer than the key: "pick the second longest" is a
+        # cue too, so the keys should spread over the ranks
+        "key_length_rank": dict(sorted(ranks.items(), key=lambda kv: int(kv[0]))),
+    }
+
+
+def _bank_issue(questions: Sequence[Question]) -> str | None:
+    """The bank-level fairness problem (the key-longest share), if any."""
+    fair = fairness(questions)
+    if fair["worded_mcq"] < KEY_LONGEST_MIN_COUNT:
+        return None
+    if fair["key_longest"] > KEY_LONGEST_MAX * fair["worded_mcq"]:
+        return (
+            f"choices: the key is the strictly longest choice in {fair['key_longest']} of "
+            f"{fair['worded_mcq']} worded mcqs ({fair['key_longest_share']:.0%}; at most "
+            f"{KEY_LONGEST_MAX:.0%} allowed): a student could pick the longest option"
+        )
+    return None
+
+
 def _check_essay(q: Question, run_ops: bool) -> list[str]:
     d, errs = q.data, []
     errs += _unfilled(q)
@@ -149,6 +275,13 @@ def _check_calc(q: Question, run_ops: bool) -> list[str]:
     tol = d.get("tolerance", 0.01)
     if not (_number(tol) and 0 <= tol < 1):
         errs.append(f"tolerance: expected a relative tolerance in [0, 1), got {tol!r}")
+    dec = d.get("decimals")
+    if dec is not None and not (
+        isinstance(dec, int) and not isinstance(dec, bool) and 0 <= dec <= 12
+    ):
+        errs.append(
+            f"decimals: expected the decimal places the answer is asked to, 0 to 12, got {dec!r}"
+        )
     args = {p.name for p in op.params}
     for key in [*params, *fixed]:
         if key not in args:
@@ -211,10 +344,13 @@ def validate(
     *,
     run_ops: bool = True,
     only: Collection[Path] | None = None,
+    fair: bool = True,
 ) -> list[Issue]:
     """All problems: per-question rules plus ids unique across ``questions``.
 
     only: report problems of questions from these files (ids still compared with all).
+    fair: also the fair-choice rules (``bank validate``); loading a bank for a quiz skips
+    them, a long key is a quality problem, not one that stops a quiz.
     """
     issues: list[Issue] = []
     seen: dict[str, Question] = {}
@@ -228,6 +364,16 @@ def validate(
         seen.setdefault(q.id, q)
         if mine:
             issues += [Issue(q.file, q.line, q.id, m) for m in check_question(q, run_ops=run_ops)]
+            if fair:
+                issues += [Issue(q.file, q.line, q.id, m) for m in check_fair(q)]
+    if not fair:
+        return issues
+    judged = [q for q in questions if only is None or q.file in only]
+    problem = _bank_issue(judged)
+    if problem:
+        files = sorted({str(q.file) for q in judged if is_worded(q)})
+        where = Path(files[0]) if len(files) == 1 else Path(os.path.commonpath(files))
+        issues.append(Issue(where, 0, "", problem))
     return issues
 
 

@@ -8,6 +8,7 @@ from rich.panel import Panel
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from dlcalc.render.check import STYLES
 from dlcalc.render.values import value_lines
 from dlcalc.solution import Solution, Table
 
@@ -21,20 +22,37 @@ def _table(table: Table) -> RichTable:
     return out
 
 
-def render(sol: Solution, console: Console) -> None:
-    """Print the working: per step the formula, the substitution and the value."""
+def render(sol: Solution, console: Console, marks: dict | None = None) -> None:
+    """Print the working: per step the formula, the substitution and the value.
+
+    marks (``dlcalc.render.check.annotations``): a checked step that is not right shows the
+    student's value in red (follow-through in yellow) and the value itself is not green; the
+    first step where the student left the correct path is flagged.
+    """
+    marks = marks or {}
     parts = []
     for i, step in enumerate(sol.steps, start=1):
+        mark = marks.get(step.name) if step.name else None
         text = Text()
-        text.append(f"{i}. {step.title}\n", style="bold")
+        text.append(
+            f"{i}. {step.title}", style="bold reverse red" if mark and mark["first"] else "bold"
+        )
+        if mark and mark["first"]:
+            text.append("  <-- your working leaves the correct path here", style="bold red")
+        text.append("\n")
         text.append(f"   {step.formula}\n", style="cyan")
         if step.substituted:
             text.append(f"   = {step.substituted}\n", style="dim")
         if not (isinstance(step.value, str) and not step.value):
             vals = value_lines(step.value)
-            text.append(f"   = {vals[0]}\n", style="bold green")
+            style = "bold" if mark else "bold green"
+            text.append(f"   = {vals[0]}\n", style=style)
             for v in vals[1:]:
-                text.append(f"     {v}\n", style="bold green")
+                text.append(f"     {v}\n", style=style)
+        if mark:
+            colour = "yellow" if mark["verdict"] == "follow_through" else "red"
+            for line in mark["texts"]:
+                text.append(f"   x {line}\n", style=colour)
         parts.append(text)
     console.print(Panel(Group(*parts), title=f"[bold]{escape(sol.command)}[/]", title_align="left"))
     for table in sol.tables:
@@ -49,7 +67,25 @@ def render(sol: Solution, console: Console) -> None:
     result.add_column("result")
     result.add_column("value", style="bold green")
     for key, value in sol.result.items():
-        result.add_row(key, escape("\n".join(value_lines(value))))
+        mark = marks.get(key)
+        style = None if mark is None else STYLES[mark["verdict"]]
+        result.add_row(key, escape("\n".join(value_lines(value))), style=style)
     console.print(result)
     for note in sol.notes:
         console.print(f"[yellow]note:[/] {escape(note)}")
+
+
+def render_report(check: dict, console: Console) -> None:
+    """The examiner's report: one row per checked value, the verdict coloured."""
+    from dlcalc.render.check import STYLES, report_rows
+
+    grid = RichTable.grid(padding=(0, 2))
+    for _ in range(3):
+        grid.add_column()
+    for (label, what, message), item in zip(report_rows(check), check["items"], strict=True):
+        grid.add_row(
+            Text(label, style=f"bold {STYLES[item['verdict']]}"), Text(what), Text(message)
+        )
+    console.print(grid)
+    done = sum(1 for i in check["items"] if i["verdict"] == "right")
+    console.print(Text(f"{done}/{len(check['items'])} right", style="bold"))

@@ -16,11 +16,18 @@ def _table_lines(table: Table) -> list[str]:
     return out
 
 
-def plain(sol: Solution) -> str:
-    """Exam-style working as plain text: each step's formula, substitution and value."""
+def plain(sol: Solution, marks: dict | None = None) -> str:
+    """Exam-style working as plain text: each step's formula, substitution and value.
+
+    marks: from ``dlcalc.render.check.annotations``: a checked step gets the student's value
+    beneath it, and the first step where the student left the correct path is flagged.
+    """
+    marks = marks or {}
     lines = [sol.command or "result", ""]
     for i, step in enumerate(sol.steps, start=1):
-        lines.append(f"{i}. {step.title}")
+        mark = marks.get(step.name) if step.name else None
+        first = " <-- your working leaves the correct path here" if mark and mark["first"] else ""
+        lines.append(f"{i}. {step.title}{first}")
         lines.append(f"   {step.formula}")
         if step.substituted:
             lines.append(f"   = {step.substituted}")
@@ -28,6 +35,8 @@ def plain(sol: Solution) -> str:
             vals = value_lines(step.value)
             lines.append(f"   = {vals[0]}")
             lines += [f"     {v}" for v in vals[1:]]
+        if mark:
+            lines += [f"   x {text}" for text in mark["texts"]]
     for table in sol.tables:
         lines += ["", *_table_lines(table)]
     for plot in sol.plots:
@@ -45,7 +54,7 @@ def plain(sol: Solution) -> str:
     return "\n".join(lines)
 
 
-def markdown(sol: Solution) -> str:
+def markdown(sol: Solution, marks: dict | None = None) -> str:
     """Working as Markdown: a numbered section per step, a result table."""
     out = [f"## {sol.command or 'result'}", ""]
     for i, step in enumerate(sol.steps, start=1):
@@ -99,7 +108,7 @@ def _tex_value(value: object) -> str:
     return r"\texttt{" + _tex(one_line(value)) + "}"
 
 
-def latex(sol: Solution) -> str:
+def latex(sol: Solution, marks: dict | None = None) -> str:
     """Working as a LaTeX fragment (an enumerate of steps and a tabular of results)."""
     out = [r"\subsection*{" + _tex(sol.command or "result") + "}", r"\begin{enumerate}"]
     for step in sol.steps:

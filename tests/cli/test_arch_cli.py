@@ -56,9 +56,10 @@ def test_spec_file(cli, tmp_path):
     ("checks", "code"),
     [
         (["--check", "25557032"], 0),
-        (["--check", "25.6e6"], 0),  # within 1%
-        (["--check", "23.5e6"], 1),
-        (["--check", "total_macs=4.09e9"], 0),  # torchvision ResNet50 "_ops": 4.089 GFLOPS
+        (["--check", "25.6e6"], 1),  # a count is marked exactly (CONTRACT section 5)
+        (["--check", "25.6e6", "--tol", "0.01"], 0),  # unless a relative tolerance is asked
+        (["--check", "23.5e6", "--tol", "0.01"], 1),
+        (["--check", "total_macs=4.09e9", "--tol", "0.001"], 0),  # torchvision: 4.089 GFLOPS
     ],
 )
 def test_check(cli, checks, code):

@@ -41,7 +41,8 @@ def test_plain_working_shows_formula_substitution_value(cli):
         (["--check", "55"], 0),
         (["--check", "54"], 1),
         (["--check", "out_h=55", "--check", "params=34944"], 0),
-        (["--check", "out_h=55", "--check", "params=34945"], 0),  # within 1% relative
+        # a count is exact: 34945 is not 34944 (the old 1 % tolerance accepted it)
+        (["--check", "out_h=55", "--check", "params=34945"], 1),
         (["--check", "params=36000"], 1),
         (["--check", "exact=true"], 0),
     ],
@@ -67,7 +68,9 @@ def test_check_exit_codes(cli, checks, code):
 def test_check_wrong_shows_working(cli):
     res = cli("conv-size", "--input", "227", "--kernel", "11", "--stride", "4", "--check", "54")
     assert res.exit_code == 1
-    assert "WRONG" in res.stdout and "floor(216/4) + 1" in res.stdout
+    # 54 is the +1 forgotten: named, and the working shows the right path
+    assert "mistake" in res.stdout and "the +1 is missing" in res.stdout
+    assert "floor(216/4) + 1" in res.stdout
 
 
 def test_check_matrix_answer(cli):

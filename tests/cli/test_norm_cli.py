@@ -39,10 +39,16 @@ def test_bn_plain_working_shows_sums(cli):
     assert "(1/3)((1 - 3)^2 + (3 - 3)^2 + (5 - 3)^2)" in res.stdout
 
 
-def test_bn_check_primary_is_mean(cli):
-    assert cli("bn", "--input", BATCH, "--check", "3,4").exit_code == 0
+def test_bn_check_primary_is_output(cli):
+    # the answer key is the normalised output (issue 15): x = [1, 3], mu = 2, var = 1, eps 0:
+    # x_hat = y = [-1, 1]
+    assert cli("bn", "--input", "1,3", "--eps", "0", "--check", "-1,1").exit_code == 0
+    # one number fits no answer key of two values: an error naming --check and the shapes
+    line = cli.error("bn", "--input", "1,3", "--eps", "0", "--check", "2", flag="--check")
+    assert "output (2 values)" in line
+    assert cli("bn", "--input", BATCH, "--check", "mean=3,4").exit_code == 0
     assert cli("bn", "--input", BATCH, "--check", "var=2.667,2.667").exit_code == 0
-    assert cli("bn", "--input", BATCH, "--check", "3,5").exit_code == 1
+    assert cli("bn", "--input", BATCH, "--check", "0,0; 0,0; 0,0").exit_code == 1
 
 
 def test_bn_infer_repeated_batch(cli):

@@ -15,8 +15,10 @@ def test_optim_json_keys_and_values(cli):
     np.testing.assert_allclose(result["trajectory"], [[1], [0.8], [0.64]], rtol=1e-12)
     np.testing.assert_allclose(result["grads"], [[2], [1.6]], rtol=1e-12)
     assert result["values"] == pytest.approx([1, 0.64, 0.4096])
-    for step in data["steps"]:
-        assert set(step) == {"title", "formula", "substituted", "value"}
+    for step in data["steps"]:  # a step named for checking (issue 15) also has its name
+        assert set(step) - {"name"} == {"title", "formula", "substituted", "value"}
+    named = [(s["name"], s["value"]) for s in data["steps"] if "name" in s]
+    assert ("trajectory", 0.8) in named and ("grads", 2) in named
 
 
 def test_optim_with_given_grads_two_params(cli):
@@ -50,6 +52,20 @@ def test_optim_plain_working(cli):
     assert "m_1 = beta1 m_0 + (1 - beta1) g_1" in out
     assert "0.9*0 + (1 - 0.9)*2" in out
     assert "Trajectory" in out
+
+
+def test_optim_adam_bias_correction_flag(cli):
+    base = ("optim", "adam", "--params", "0.5", "--grads", "0.2", "--lr", "0.1")
+    # the slides: m = 0.1*0.2 = 0.02, v = 0.001*0.04 = 0.00004,
+    # theta_1 = 0.5 - 0.1*0.02/sqrt(0.00004 + 1e-8)
+    data = cli.json(*base)
+    slides = 0.5 - 0.1 * 0.02 / (0.00004 + 1e-8) ** 0.5
+    assert data["result"]["final"] == pytest.approx([slides], rel=1e-12)
+    # --bias-correction: m_hat = 0.02/0.1 = 0.2, v_hat = 0.00004/0.001 = 0.04,
+    # theta_1 = 0.5 - 0.1*0.2/(sqrt(0.04) + 1e-8) = 0.5 - 0.02/0.20000001
+    data = cli.json(*base, "--bias-correction")
+    assert data["result"]["final"] == pytest.approx([0.5 - 0.02 / (0.2 + 1e-8)], rel=1e-12)
+    assert data["inputs"]["bias_correction"] is True
 
 
 def test_optim_pytorch_convention_flag(cli):

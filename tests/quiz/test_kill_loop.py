@@ -134,9 +134,9 @@ class _Interactive:
 
 
 def test_self_rating_updates_the_stored_answer(home, tmp_path):
-    from dlcalc.quiz.bank import load_bank
     from dlcalc.quiz.generate import instantiate
     from dlcalc.quiz.grading import grade
+    from dlcalc.quiz.loading import load_bank
 
     question = load_bank([FIXTURES], bundled=False).select(kinds=["mcq"])[0]
     item = instantiate(question, seed=1)

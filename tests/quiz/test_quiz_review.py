@@ -118,9 +118,11 @@ def test_progress_cli_after_a_quiz(cli, only_good):
 
 
 def test_terminal_front_end_asks_again_and_takes_the_students_rating(good, home, monkeypatch):
+    from rich.console import Console
     from rich.prompt import Prompt
 
-    from dlcalc.quiz.session import RichIO, run_quiz
+    from dlcalc.cli.quiz_io import RichIO
+    from dlcalc.quiz.session import run_quiz
 
     q = next(q for q in load_paths([good]).questions if q.id == "fx-cnn-mcq-1")
     item = instantiate(q, 0)
@@ -133,7 +135,9 @@ def test_terminal_front_end_asks_again_and_takes_the_students_rating(good, home,
 
     monkeypatch.setattr(Prompt, "ask", staticmethod(fake_ask))
     with Store() as store:
-        summary = run_quiz([item], RichIO(), record=Recorder(store, mode="review", session="t"))
+        summary = run_quiz(
+            [item], RichIO(Console()), record=Recorder(store, mode="review", session="t")
+        )
         rows = store.attempts()
     assert summary.correct == 1
     assert len(asked) == 3 and "How was it?" in asked[2]

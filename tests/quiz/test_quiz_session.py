@@ -144,34 +144,59 @@ def test_wrong_calc_answer_shows_the_engines_working(cli, only_good):
     assert res.stdout.rstrip().endswith("score: 1/1")
 
 
-def _calc_item(answer, tolerance=0.01):
+def _calc_item(op, args, key, **extra):
+    """A calc item as the quiz makes it: the engine's Solution and its answer key."""
     from pathlib import Path
 
+    from dlcalc import ops
     from dlcalc.quiz.bank import Question
     from dlcalc.quiz.generate import Item
 
-    data = {"id": "t-calc", "kind": "calc", "topic": "cnn", "tolerance": tolerance}
-    return Item(question=Question(data=data, file=Path("t.toml")), prompt="", answer=answer)
+    data = {"id": "t-calc", "kind": "calc", "topic": "cnn", "op": op, "answer_key": key, **extra}
+    solution = ops.run(op, args)
+    return Item(
+        question=Question(data=data, file=Path("t.toml")),
+        prompt="",
+        answer=solution[key],
+        solution=solution,
+    )
 
 
-def test_calc_tolerance_is_relative():
+def test_calc_is_marked_by_the_one_marker_at_the_precision_written():
     from dlcalc.quiz.grading import grade
 
-    item = _calc_item(109.0)
-    assert grade(item, str(109.0 * 1.004)).correct  # within the template's 1 %
-    assert not grade(item, str(109.0 * 1.05)).correct
-    assert not grade(_calc_item(109.0, tolerance=0), "109.4").correct
+    # 1.01^1000 = 20959.155... (CONTRACT: vanishing; tests/cli/test_rnn_cli.py)
+    item = _calc_item("vanishing", {"factor": 1.01, "steps": 1000}, "value")
+    assert grade(item, "20959").correct  # written to units, out by 0.16
+    assert grade(item, "2.10e4").correct  # 3 s.f., +/- 50
+    assert not grade(item, "21000").correct  # written to units, out by 41
+    assert not grade(item, "2.1e4").correct  # 2 significant figures are too few
+    # the question may ask for a precision instead: 2 decimal places
+    asked = _calc_item("vanishing", {"factor": 1.01, "steps": 1000}, "value", decimals=2)
+    assert grade(asked, "20959.16").correct and not grade(asked, "20959.2").correct
+
+
+def test_calc_names_the_slip():
+    from dlcalc.quiz.grading import grade
+
+    conv = {"input": 227, "kernel": 11, "stride": 4, "in_channels": 3, "out_channels": 96}
+    item = _calc_item("conv-size", conv, "params")
+    verdict = grade(item, "34848")  # (11*11*3)*96: the bias forgotten
+    assert not verdict.correct and "the bias is missing" in verdict.message
+    assert grade(item, "34944").correct  # (11*11*3 + 1)*96
 
 
 def test_calc_answer_with_wrong_count_is_wrong_not_asked_again():
-    # a vector answer typed with too few values is marked wrong (asking again would
-    # reveal how many values the answer has)
+    # a matrix answer typed with too few values is marked wrong (asking again would
+    # reveal how many values the answer has); the slides' 4x4 max-pool gives [[2,3],[3,4]]
     from dlcalc.quiz.grading import grade, problem
 
-    item = _calc_item([1.0, 2.0, 3.0])
-    assert problem(item, "1,2") is None
-    assert grade(item, "1,2").correct is False
-    assert grade(item, "1,2,3").correct is True
+    item = _calc_item(
+        "pool", {"input": "-1,2,0,0; 0,1,3,-2; 0,0,-1,4; 3,-1,-2,-2", "size": 2}, "output"
+    )
+    assert problem(item, "2,3") is None
+    assert grade(item, "2,3").correct is False
+    assert grade(item, "2,3;3,4").correct is True
 
 
 def test_essay_is_self_marked_against_the_points(cli, only_good):

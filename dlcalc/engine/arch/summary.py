@@ -1,17 +1,17 @@
 """``arch``: layer-by-layer output shapes, parameters and MACs of a CNN (pure Python).
 
 The network comes from a preset (:mod:`dlcalc.engine.arch.presets`), the ``--layers``
-mini-language or a ``--spec`` file (:mod:`dlcalc.engine.arch.spec`); the shapes, per-layer
+mini-language or a ``--spec`` file (parsed before the engine by :mod:`dlcalc.parse.arch`); the shapes, per-layer
 formulas and counts from :mod:`dlcalc.engine.arch.walk`. Totals are sums over the layers;
 memory figures are at float32 (4 bytes a value), batch 1.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from dlcalc.engine.arch.layers import Node
-from dlcalc.engine.arch.spec import parse_text
 from dlcalc.engine.arch.walk import CONTAINERS, Ctx, Rec, shape_text, walk
 from dlcalc.errors import InputError
 from dlcalc.solution import Solution, Step, Table
@@ -88,7 +88,10 @@ def _si(n: float) -> str:
 
 
 def _load(
-    name: str | None, layers: str | None, spec: str | None, input: tuple[int, ...] | None
+    name: str | None,
+    layers: Sequence[Node] | None,
+    spec: tuple[Sequence[Node], tuple[int, ...] | None] | None,
+    input: tuple[int, ...] | None,
 ) -> tuple[list[Node], tuple[int, ...], Ctx, int, list[str]]:
     """The network and its input: (nodes, input shape, walk context, default depth, notes)."""
     given = [
@@ -117,12 +120,13 @@ def _load(
         shape = _preset_input(input, preset.input, key)
         ctx = Ctx("--input", key, shape, False)
         return preset.build(), shape, ctx, preset.depth, [f"{key}: {preset.source}"]
-    if layers is not None:
-        nodes, from_file, flag = parse_text(layers, "--layers"), None, "--layers"
-    else:
-        from dlcalc.engine.arch.spec import load_spec
+    import copy
 
-        nodes, from_file = load_spec(spec or "")
+    if layers is not None:  # copied: the walk names the layers, and a replay runs again
+        nodes, from_file, flag = copy.deepcopy(list(layers)), None, "--layers"
+    else:
+        assert spec is not None
+        nodes, from_file = copy.deepcopy(list(spec[0])), spec[1]
         flag = "--spec"
     shape = _custom_input(input, from_file, flag)
     _auto_names(nodes)
@@ -159,16 +163,17 @@ def _total_steps(recs: list[Rec], params: int, macs: int, acts: int) -> list[Ste
 def arch(
     *,
     name: str | None = None,
-    layers: str | None = None,
-    spec: str | None = None,
+    layers: Sequence[Node] | None = None,
+    spec: tuple[Sequence[Node], tuple[int, ...] | None] | None = None,
     input: tuple[int, ...] | None = None,
     depth: int | None = None,
     steps: bool = False,
 ) -> Solution:
     """Output shape, parameters and MACs of every layer of a network, and the totals.
 
-    Exactly one source: ``name`` (a preset), ``layers`` (the mini-language of
-    :mod:`dlcalc.engine.arch.spec`) or ``spec`` (a TOML/JSON file path). ``input`` is
+    Exactly one source: ``name`` (a preset), ``layers`` (layer trees, parsed from the
+    mini-language by :mod:`dlcalc.parse.arch`) or ``spec`` ((layers, input shape or None),
+    read from a TOML/JSON file by the same module). ``input`` is
     (C, H, W) or (F,); ``depth`` collapses blocks below that nesting level in the rows;
     ``steps`` writes each layer's size/params/MACs formulas (always for flat networks).
     total_params = sum of the layers' params; total_macs likewise.

@@ -16,6 +16,7 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
             "the padding is counted on one side only",
             "W1 + 2P: P on each side",
             _SIZE,
+            example={"input": 32, "kernel": 3, "pad": 1},  # 32 (same padding), slip: 31
         ),
         Mistake(
             "no-stride", "the stride is not divided by", "W2 = floor((W1 + 2P - K)/S) + 1", _SIZE
@@ -25,12 +26,14 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
             "rounded up instead of down",
             "W2 = floor((W1 + 2P - K)/S) + 1 (floor unless ceil_mode)",
             _SIZE,
+            example={"input": 224, "kernel": 3, "stride": 2},  # floor(221/2) + 1 = 111; 112
         ),
         Mistake(
             "dilation-ignored",
             "the dilation is ignored",
             "a dilated kernel spans D(K-1) + 1",
             _SIZE,
+            example={"input": 32, "kernel": 3, "dilation": 2},  # 32 - 5 + 1 = 28; slip: 30
         ),
         Mistake("no-bias", "the bias is missing", "params = (K*K*C + 1)*N", ("params",)),
         Mistake(

@@ -85,6 +85,15 @@ def conv_size(
     """
     (h, w_), (kh, kw), (sh, sw), (ph, pw), (dh, dw) = input, kernel, stride, pad, dilation
     w = Working()
+    if w.lean and not transposed and in_channels is None and out_channels is None:
+        # results only (batch without --steps): the same out_size the steps are asserted
+        # against, without building the working
+        if (h, kh, sh, ph, dh) == (w_, kw, sw, pw, dw):
+            oh_, ex_h = ow_, ex_w = out_size(w_, kw, sw, pw, dw, ceil=ceil)
+        else:
+            oh_, ex_h = out_size(h, kh, sh, ph, dh, ceil=ceil, axis="height")
+            ow_, ex_w = out_size(w_, kw, sw, pw, dw, ceil=ceil, axis="width")
+        return Solution(result={"out_h": oh_, "out_w": ow_, "exact": ex_h and ex_w})
     notes: list[str] = []
     if (in_channels is None) != (out_channels is None):
         missing = "--out-channels" if out_channels is None else "--in-channels"

@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from dlcalc.engine._working import Working
 from dlcalc.engine.mlp.activation_names import DEFAULT_ALPHA, NAMES
 from dlcalc.errors import ComputationError, InputError
 from dlcalc.solution import Plot, Solution, Step, fmt
@@ -90,7 +91,7 @@ def activate(name: str, s, alpha: float | None = None) -> tuple[np.ndarray, np.n
             f = np.maximum(s, 0.0) + np.log1p(np.exp(-np.abs(s)))
             df = _sigmoid_parts(s)[0]
         elif name == "gelu":
-            phi_cdf = 0.5 * (1.0 + _erf(s / _SQRT2).astype(np.float64))
+            phi_cdf = 0.5 * (1.0 + np.asarray(_erf(s / _SQRT2), dtype=np.float64))
             pdf = _INV_SQRT_2PI * np.exp(-0.5 * np.minimum(s * s, 1e300))
             f = s * phi_cdf
             df = phi_cdf + np.where(np.abs(s) > 1e6, 0.0, s * pdf)
@@ -201,7 +202,8 @@ def act(
     else:
         alpha_note = ""
     a = _alpha(name, alpha)
-    f, df = activate(name, x, a)
+    w = Working()
+    f, df = _act_values(w, name, np.asarray(x, dtype=np.float64), a)
     f_formula, d_formula = FORMULAS[name]
     steps: list[Step] = []
     notes: list[str] = [alpha_note] if alpha_note else []
@@ -257,7 +259,39 @@ def act(
         notes += [plot_note] if plot_note else []
     elif range is not None:
         notes.append("--range is used only with --plot")
-    return Solution(result=result, steps=steps, notes=notes, plots=plots)
+    return w.solution(result, steps=steps, notes=notes, plots=plots)
+
+
+def _act_values(w: Working, name: str, x: np.ndarray, a: float) -> tuple[np.ndarray, np.ndarray]:
+    """f(x) and f'(x) kept as ``value`` and ``derivative`` (the derivative from the kept value
+    where the slides write it in terms of f: a student's sigma(s) carries into f(1 - f)), or
+    as a student with one of the act misconceptions computes them."""
+    f_true, df = activate(name, x, a)
+    f = f_true
+    if name == "sigmoid" and w.slip("sigmoid-sign"):
+        with np.errstate(over="ignore"):
+            f = 1.0 / (1.0 + np.exp(x))  # 1/(1 + e^s): the minus sign lost
+    if name == "leaky-relu" and w.slip("leaky-slope-swapped"):
+        f = np.where(x >= 0, a * x, x)  # the slope alpha on the positive side
+        df = np.where(x > 0, a, 1.0)
+    f = w.keep("value", f)
+    if f is not f_true:
+        f = np.asarray(f, dtype=np.float64).reshape(f_true.shape)
+        if name == "sigmoid":
+            df = f * (1.0 - f)
+        elif name == "tanh":
+            df = 1.0 - f * f
+    if name == "sigmoid" and w.slip("deriv-on-net"):
+        df = x * (1.0 - x)  # sigma'(s) written s(1 - s)
+    if name == "tanh":
+        if w.slip("deriv-on-net"):
+            df = 1.0 - x * x  # tanh'(s) written 1 - s^2
+        if w.slip("tanh-deriv-no-square"):
+            df = 1.0 - f  # 1 - f instead of 1 - f^2
+    if name in ("relu", "leaky-relu") and np.any(x == 0) and w.slip("deriv-at-zero"):
+        df = np.where(x == 0, 1.0, df)  # f'(0) taken as the right slope
+    df = w.keep("derivative", df)
+    return f, np.asarray(df, dtype=np.float64)
 
 
 def _softmax_steps(x: np.ndarray, f: np.ndarray) -> list[Step]:

@@ -6,8 +6,11 @@ Shapes: x (d,), W1 (nH x d), b1 (nH,), W2 (d x nH), b2 (d,).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from dlcalc.engine._working import Working
 from dlcalc.engine.mlp.activations import check_name
 from dlcalc.engine.mlp.network import (
     MAX_TERMS,
@@ -54,8 +57,10 @@ def ae(
     act = check_name(act, "--act")
     out_act = act if out_act is None else check_name(out_act, "--out-act")
     check_net(x, w1, b1, w2, b2, outputs=x.size, out_what="inputs x hidden: z reconstructs x")
-    p = Pass(x, w1, b1, w2, b2, act, out_act, alpha)
-    steps = forward_steps(x, w1, b1, w2, b2, p, act, out_act, alpha)
+    w = Working()
+    p = Pass(x, w1, b1, w2, b2, act, out_act, alpha, w=w)
+    summary = ("net_hidden", "net_out")
+    steps = forward_steps(x, w1, b1, w2, b2, p, act, out_act, alpha, summary=summary)
     for step in steps:
         step.title = step.title.replace("hidden", "encoder").replace("output", "decoder")
     notes: list[str] = []
@@ -65,6 +70,10 @@ def ae(
     if loss == "square":
         e = x - p.z
         value = float(e @ e)
+        if w.slip("loss-no-square"):
+            value = math.sqrt(value)  # ||x - z||, the norm not squared
+        if w.slip("square-half"):
+            value = 0.5 * float(e @ e)  # the 1/2 of backprop's loss
         terms = [f"({fmt(a)} - {fmt(b)})^2" for a, b in zip(xs, zs, strict=True)]
         steps.append(
             Step("Loss (square)", "J = ||x - z||^2 = sum_k (x_k - z_k)^2", _join(terms), value)
@@ -93,6 +102,10 @@ def ae(
                 )
             log_z, log_1z = np.log(p.z), np.log1p(-p.z)
         value = float(-(x @ log_z + (1.0 - x) @ log_1z))
+        if w.slip("ce-log10"):
+            value = value / math.log(10.0)  # log base 10
+        if w.slip("ce-sign"):
+            value = -value  # the leading minus lost
         terms = [
             f"{fmt(a)}*ln({fmt(b)}) + {fmt(1 - a)}*ln(1 - {fmt(b)})"
             for a, b in zip(xs, zs, strict=True)
@@ -113,12 +126,15 @@ def ae(
         err_text = [
             f"({fmt(a)}/{fmt(b)} - {fmt(1 - a)}/{fmt(1 - b)})" for a, b in zip(xs, zs, strict=True)
         ]
+    if x.size > 1 and w.slip("loss-mean"):
+        value = value / x.size  # the mean over the d outputs
+    value = w.keep("loss", value)
     result: dict[str, object] = {"y": p.y, "z": p.z, "loss": value}
     if lr is not None:
-        g = backward(x, w1, b1, w2, b2, p, err, lr, d_out=d_out)
+        g = backward(x, w1, b1, w2, b2, p, err, lr, d_out=d_out, w=w)
         steps += backward_steps(
             x, w2, p, g, act, out_act, alpha, lr, err_formula, err_text, override
         )
         result.update(g)
         notes.append("one gradient step: new = old + eta*delta*(input), delta = -dJ/dnet")
-    return Solution(result=result, steps=steps, notes=notes)
+    return w.solution(result, steps=steps, notes=notes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlcalc.engine._working import Working
 from dlcalc.errors import InputError
 from dlcalc.solution import Solution, Step, Table, as_exact, fmt
 
@@ -55,7 +56,12 @@ def perceptron(
         )
     else:
         w = weights.astype(np.float64)
+    work = Working()
     xa = np.hstack([np.ones((n, 1)), data])
+    if work.slip("no-augmented-one"):
+        xa[:, 0] = 0.0  # x without the leading 1: w0 never enters w.x~ nor changes
+    without_y = work.slip("update-without-y")
+    strict = work.slip("tie-rule-reversed")
 
     steps = [
         Step(
@@ -79,11 +85,11 @@ def perceptron(
         mistakes = 0
         for i in range(n):
             a = float(xa[i] @ w)
-            pred = 1.0 if a >= 0 else -1.0
+            pred = 1.0 if (a > 0 if strict else a >= 0) else -1.0
             wrong = pred != y[i]
             if wrong:
                 mistakes += 1
-                new = w + lr * y[i] * xa[i]
+                new = w + lr * xa[i] if without_y else w + lr * y[i] * xa[i]
                 if shown_updates < _MAX_STEPS:
                     shown_updates += 1
                     steps.append(
@@ -120,7 +126,8 @@ def perceptron(
             cycle = (seen[key], epoch)
         seen.setdefault(key, epoch)
 
-    w_out = as_exact(w)
+    w = work.keep("weights", w)
+    w_out = as_exact(np.asarray(w, dtype=np.float64))
     epochs_run = len(per_epoch)
     steps.append(
         Step(
@@ -162,7 +169,7 @@ def perceptron(
         ),
     ]
     result = {"weights": w_out, "converged": converged, "epochs": epochs_run, "mistakes": per_epoch}
-    return Solution(result=result, steps=steps, notes=notes, tables=tables)
+    return work.solution(result, steps=steps, notes=notes, tables=tables)
 
 
 def _paren(v: float) -> str:

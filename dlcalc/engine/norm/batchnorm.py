@@ -6,7 +6,8 @@ Layouts (features are what gets its own mu, sigma^2, gamma, beta):
   3-D ``N x C x L``    per channel over N and L (BatchNorm1d on sequences);
   4-D ``N x C x H x W`` per channel over N, H and W (convolutional BN).
 Internally every layout becomes a ``samples x features`` matrix.
-Inference (Algorithm 2) lives in :mod:`dlcalc.engine.norm.inference`.
+Inference (Algorithm 2) lives in :mod:`dlcalc.engine.norm.inference`; the misconceptions
+of both in :mod:`dlcalc.engine.norm.mistakes`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import functools
 
 import numpy as np
 
+from dlcalc.engine._working import Working
 from dlcalc.errors import ComputationError, InputError
 from dlcalc.solution import Solution, Step, fmt
 
@@ -89,6 +91,31 @@ def affine(p: np.ndarray | None, f: int, default: float, name: str) -> np.ndarra
     return p
 
 
+def per_feature_row(value: object, f: int, name: str) -> np.ndarray:
+    """A kept per-feature value (perhaps a student's number or list) as F floats."""
+    arr = np.asarray(value, dtype=float).reshape(-1)
+    if arr.size == 1:
+        return np.full(f, float(arr[0]))
+    if arr.size != f:
+        raise InputError(f"{name}: expected {f} values (one per feature) or one, got {arr.size}")
+    return arr
+
+
+def like_input(value: object, like: np.ndarray, name: str) -> np.ndarray:
+    """A kept array in the input's layout (a student's x_hat) as the engine's array."""
+    arr = np.asarray(value, dtype=float)
+    if arr.shape != like.shape:
+        try:
+            arr = np.broadcast_to(
+                arr.reshape(like.shape) if arr.size == like.size else arr, like.shape
+            )
+        except ValueError:
+            raise InputError(
+                f"{name}: expected the shape of the input {like.shape}, got {arr.shape}"
+            ) from None
+    return arr
+
+
 def _sum_text(values: np.ndarray, template: str = "{}") -> str:
     terms = [template.format(fmt(v)) for v in values[:_MAX_TERMS]]
     more = f" + ... ({values.size} terms)" if values.size > _MAX_TERMS else ""
@@ -121,19 +148,39 @@ def bn(
     input: m, m x F, N x C x L or N x C x H x W (statistics per channel);
     gamma, beta: F values or one (default 1 and 0). Returns mean, var (F, or a number for
     1-D input), x_hat and output (shaped like input).
+
+    Named values, in order (a replay recomputes everything after one from it): ``mean``,
+    ``var``, ``std`` (sqrt(var + eps), per feature), ``x_hat``, ``output``; the working's
+    steps carry the same names (one per feature when the features are worked one by one).
     """
+    w = Working()
     input = np.atleast_1d(input)
     rows = to_rows(input, "input")
     m, f = rows.shape
     word = feature_word(input)
     g = affine(gamma, f, 1.0, "gamma")
     b = affine(beta, f, 0.0, "beta")
-    mu = rows.mean(axis=0)
-    var = ((rows - mu) ** 2).mean(axis=0)
+    mu = per_feature_row(w.keep("mean", per_feature(rows.mean(axis=0), input)), f, "mean")
+    if m > 1 and w.slip("unbiased-var"):
+        var = ((rows - mu) ** 2).sum(axis=0) / (m - 1)
+    else:
+        var = ((rows - mu) ** 2).mean(axis=0)
+    var = per_feature_row(w.keep("var", per_feature(var, input)), f, "var")
     check_var(var, eps, word)
-    std = np.sqrt(var + eps)
+    if w.slip("eps-outside-sqrt"):
+        std = np.sqrt(var) + eps
+    elif w.slip("divide-by-var"):
+        std = var + eps
+    else:
+        std = np.sqrt(var + eps)
+    std = per_feature_row(w.keep("std", per_feature(std, input)), f, "std")
     x_hat = (rows - mu) / std
-    y = g * x_hat + b
+    x_hat = to_rows(like_input(w.keep("x_hat", from_rows(x_hat, input)), input, "x_hat"), "x_hat")
+    if (np.any(g != 1) or np.any(b != 0)) and w.slip("no-affine"):
+        y = x_hat
+    else:
+        y = g * x_hat + b
+    y = to_rows(like_input(w.keep("output", from_rows(y, input)), input, "output"), "output")
 
     x_hat_full, y_full = from_rows(x_hat, input), from_rows(y, input)
     steps: list[Step] = []
@@ -147,12 +194,14 @@ def bn(
                     "mu_B = (1/m) sum_i x_i",
                     f"(1/{m})({_sum_text(col)})",
                     mu[j],
+                    name="mean",
                 ),
                 Step(
                     f"Mini-batch variance{tag}",
                     "sigma_B^2 = (1/m) sum_i (x_i - mu_B)^2",
                     f"(1/{m})({_sum_text(col, '({} - ' + fmt(mu[j]) + ')^2')})",
                     var[j],
+                    name="var",
                 ),
                 Step(
                     f"Normalise{tag}",
@@ -160,34 +209,45 @@ def bn(
                     f"(x_i - {fmt(mu[j])}) / sqrt({fmt(var[j])} + {fmt(eps)}) "
                     f"= (x_i - {fmt(mu[j])}) / {fmt(std[j])}",
                     _feature_slice(x_hat_full, input, j),
+                    name="x_hat",
                 ),
                 Step(
                     f"Scale and shift{tag}",
                     "y_i = gamma x_hat_i + beta",
                     f"{fmt(g[j])} * x_hat_i + {fmt(b[j])}",
                     _feature_slice(y_full, input, j),
+                    name="output",
                 ),
             ]
     else:
         steps += [
-            Step(f"Mini-batch means (per {word})", "mu_B = (1/m) sum_i x_i", f"m = {m}", mu),
+            Step(
+                f"Mini-batch means (per {word})",
+                "mu_B = (1/m) sum_i x_i",
+                f"m = {m}",
+                mu,
+                name="mean",
+            ),
             Step(
                 f"Mini-batch variances (per {word})",
                 "sigma_B^2 = (1/m) sum_i (x_i - mu_B)^2",
                 f"m = {m}",
                 var,
+                name="var",
             ),
             Step(
                 "Normalise",
                 "x_hat_i = (x_i - mu_B) / sqrt(sigma_B^2 + eps)",
                 f"sqrt(sigma_B^2 + {fmt(eps)}) = {fmt(std)}",
                 x_hat_full,
+                name="x_hat",
             ),
             Step(
                 "Scale and shift",
                 "y_i = gamma x_hat_i + beta",
                 f"gamma = {fmt(g)}, beta = {fmt(b)}",
                 y_full,
+                name="output",
             ),
         ]
     notes = []
@@ -199,8 +259,8 @@ def bn(
     if m == 1:
         notes.append("a batch of one sample has zero variance: x_hat = 0 and y = beta")
     notes.append("the variance is the biased one (divided by m), as in Algorithm 1")
-    return Solution(
-        result={
+    return w.solution(
+        {
             "mean": per_feature(mu, input),
             "var": per_feature(var, input),
             "x_hat": x_hat_full,

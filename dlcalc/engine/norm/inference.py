@@ -2,13 +2,15 @@
 
 E[x] = mean of the mini-batch means; Var[x] = m/(m-1) * mean of the mini-batch variances
 (or the running averages frameworks keep, with ``momentum``); the transform folds into
-y = scale x + shift. Layouts as in :mod:`dlcalc.engine.norm.batchnorm`.
+y = scale x + shift. Layouts as in :mod:`dlcalc.engine.norm.batchnorm`; misconceptions in
+:mod:`dlcalc.engine.norm.mistakes`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from dlcalc.engine._working import Working
 from dlcalc.engine.norm.batchnorm import (
     affine,
     check_var,
@@ -16,6 +18,7 @@ from dlcalc.engine.norm.batchnorm import (
     finite_or_error,
     from_rows,
     per_feature,
+    per_feature_row,
     to_rows,
 )
 from dlcalc.errors import InputError
@@ -78,7 +81,14 @@ def bn_infer(
     scale = gamma/sqrt(Var + eps); shift = beta - gamma E/sqrt(Var + eps); y = scale x + shift.
     batch: each in a layout of :func:`bn` with the same features; x: the same layout, or
     one sample of F values.
+
+    Named values, in order (a replay recomputes everything after one from it):
+    ``batch_means``, ``batch_vars`` (row k: batch k; the variances from the kept means),
+    ``mean``, ``var``, ``scale``, ``shift``, ``output``; the working's steps carry the same
+    names. Under a replay with overrides, shift = beta - scale E[x] and y = scale x + shift
+    are computed from the (student's) scale and shift.
     """
+    w = Working()
     batch = [np.atleast_1d(b) for b in batch]
     rows = _batches(batch)
     like = batch[0]
@@ -87,10 +97,14 @@ def bn_infer(
     g = affine(gamma, f, 1.0, "gamma")
     b = affine(beta, f, 0.0, "beta")
     sizes = np.array([r.shape[0] for r in rows])
-    means = np.array([r.mean(axis=0) for r in rows])
-    variances = np.array([((r - r.mean(axis=0)) ** 2).mean(axis=0) for r in rows])
-    unbiased = variances * (sizes / (sizes - 1))[:, None]
     n = len(rows)
+    means = _kept_rows(w, "batch_means", np.array([r.mean(axis=0) for r in rows]), like)
+    variances = np.array([((r - mu) ** 2).mean(axis=0) for r, mu in zip(rows, means, strict=True)])
+    variances = _kept_rows(w, "batch_vars", variances, like)
+    if w.slip("no-unbiased-correction"):
+        unbiased = variances
+    else:
+        unbiased = variances * (sizes / (sizes - 1))[:, None]
 
     steps: list[Step] = []
     for k in range(min(n, _MAX_BATCHES)):
@@ -104,7 +118,7 @@ def bn_infer(
         )
     notes: list[str] = []
     if momentum is None:
-        mean = means.mean(axis=0)
+        mean = per_feature_row(w.keep("mean", per_feature(means.mean(axis=0), like)), f, "mean")
         steps.append(
             Step(
                 "Population mean (Algorithm 2)",
@@ -112,9 +126,14 @@ def bn_infer(
                 f"(1/{n})({' + '.join(_show(v, like) for v in means[:_MAX_TERMS])}"
                 + (" + ...)" if n > _MAX_TERMS else ")"),
                 per_feature(mean, like),
+                name="mean",
             )
         )
-        var = unbiased.mean(axis=0)
+        if n > 1 and w.slip("mean-of-stds"):  # the batch stds averaged, then squared
+            var = (np.sqrt(unbiased).mean(axis=0)) ** 2
+        else:
+            var = unbiased.mean(axis=0)
+        var = per_feature_row(w.keep("var", per_feature(var, like)), f, "var")
         if np.all(sizes == sizes[0]):
             m = int(sizes[0])
             avg = variances.mean(axis=0)
@@ -124,6 +143,7 @@ def bn_infer(
                     "Var[x] = m/(m-1) E_B[sigma_B^2]",
                     f"{m}/{m - 1} * {_show(avg, like)}",
                     per_feature(var, like),
+                    name="var",
                 )
             )
         else:
@@ -136,6 +156,7 @@ def bn_infer(
                         for s, v in zip(sizes[:_MAX_TERMS], variances[:_MAX_TERMS], strict=True)
                     ),
                     per_feature(var, like),
+                    name="var",
                 )
             )
             notes.append(
@@ -162,26 +183,37 @@ def bn_infer(
                         f"E = {_show(mean, like)}, Var = {_show(var, like)}",
                     )
                 )
+        mean = per_feature_row(w.keep("mean", per_feature(mean, like)), f, "mean")
+        var = per_feature_row(w.keep("var", per_feature(var, like)), f, "var")
         notes.append(
             f"statistics: framework running averages with momentum {fmt(momentum)} "
             "(PyTorch: start at mean 0 and variance 1, unbiased batch variance), not Algorithm 2"
         )
     check_var(var, eps, word)
-    denom = np.sqrt(var + eps)
-    scale = g / denom
-    shift = b - g * mean / denom
+    denom = np.sqrt(var) + eps if w.slip("eps-outside-sqrt") else np.sqrt(var + eps)
+    scale = per_feature_row(w.keep("scale", per_feature(g / denom, like)), f, "scale")
+    replay = w.overrides is not None  # follow-through: from the (student's) scale and shift
+    if w.slip("shift-not-scaled"):  # gamma E[x] not divided by sqrt(Var + eps)
+        shift = b - g * mean
+    elif replay:
+        shift = b - scale * mean
+    else:
+        shift = b - g * mean / denom
+    shift = per_feature_row(w.keep("shift", per_feature(shift, like)), f, "shift")
     steps += [
         Step(
             "Scale",
             "scale = gamma / sqrt(Var[x] + eps)",
             f"{_show(g, like)} / sqrt({_show(var, like)} + {fmt(eps)})",
             per_feature(scale, like),
+            name="scale",
         ),
         Step(
             "Shift",
             "shift = beta - gamma E[x] / sqrt(Var[x] + eps)",
             f"{_show(b, like)} - {_show(g, like)}*{_show(mean, like)} / {_show(denom, like)}",
             per_feature(shift, like),
+            name="shift",
         ),
     ]
     result = {
@@ -193,14 +225,19 @@ def bn_infer(
     if x is not None:
         x = np.atleast_1d(x)
         xr, single = _x_rows(x, like, f)
-        out = (xr - mean) * scale + b  # = scale x + shift, without the cancellation
+        if replay or w.rule == "shift-not-scaled":
+            out = xr * scale + shift  # y = scale x + shift, from the values as given
+        else:
+            out = (xr - mean) * scale + b  # = scale x + shift, without the cancellation
         value = out[0] if single else from_rows(out, x)
+        value = w.keep("output", value)
         steps.append(
             Step(
                 "Inference transform",
                 "y = scale * x + shift",
                 f"{_show(scale, like)} * x + {_show(shift, like)}",
                 value,
+                name="output",
             )
         )
         result["output"] = value
@@ -222,7 +259,17 @@ def bn_infer(
     ]
     result["batch_means"] = means[:, 0] if like.ndim == 1 else means
     result["batch_vars"] = variances[:, 0] if like.ndim == 1 else variances
-    return Solution(result=result, steps=steps, notes=notes, tables=tables)
+    return w.solution(result, steps=steps, notes=notes, tables=tables)
+
+
+def _kept_rows(w: Working, name: str, rows: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """Per-batch statistics (batches x F) kept under ``name`` in the result's shape (a vector
+    of one per batch for 1-D batches), returned as batches x F."""
+    shown = rows[:, 0] if like.ndim == 1 else rows
+    kept = np.asarray(w.keep(name, shown), dtype=float)
+    if kept.size != rows.size:
+        raise InputError(f"{name}: expected {rows.size} values, got {kept.size}")
+    return kept.reshape(rows.shape)
 
 
 def _show(v: np.ndarray, like: np.ndarray) -> str:

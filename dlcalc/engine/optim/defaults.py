@@ -55,6 +55,12 @@ DEFAULTS: dict[str, dict[str, dict[str, float]]] = {
     },
 }
 
+# Adam with Kingma & Ba's bias correction (--bias-correction; torch always corrects).
+ADAM_CORRECTED = (
+    "m = beta1 m + (1-beta1) g; v = beta2 v + (1-beta2) g^2; "
+    "m_hat = m/(1-beta1^t); v_hat = v/(1-beta2^t); theta -= eta m_hat / (sqrt(v_hat) + eps)"
+)
+
 # The rule as one line, for tables and the compare command.
 RULES: dict[str, dict[str, str]] = {
     "lecture": {
@@ -66,7 +72,7 @@ RULES: dict[str, dict[str, str]] = {
         "D = rho D + (1-rho) d^2; theta += d",
         "rmsprop": "E = rho E + (1-rho) g^2; theta -= eta g / sqrt(E + eps)",
         "adam": "m = beta1 m + (1-beta1) g; v = beta2 v + (1-beta2) g^2; "
-        "theta -= eta m_hat / (sqrt(v_hat) + eps)",
+        "theta -= eta m / sqrt(v + eps)",
     },
     "pytorch": {
         "sgd": "theta -= eta g",
@@ -76,10 +82,16 @@ RULES: dict[str, dict[str, str]] = {
         "adadelta": "v = rho v + (1-rho) g^2; dx = sqrt(u + eps)/sqrt(v + eps) g; "
         "u = rho u + (1-rho) dx^2; theta -= eta dx",
         "rmsprop": "v = rho v + (1-rho) g^2; theta -= eta g / (sqrt(v) + eps)",
-        "adam": "m = beta1 m + (1-beta1) g; v = beta2 v + (1-beta2) g^2; "
-        "theta -= eta m_hat / (sqrt(v_hat) + eps)",
+        "adam": ADAM_CORRECTED,
     },
 }
+
+
+def rule(name: str, convention: str, bias_correction: bool = False) -> str:
+    """The rule as one line; lecture Adam is the slides' formula unless bias-corrected."""
+    if name == "adam" and bias_correction:
+        return ADAM_CORRECTED
+    return RULES[convention][name]
 
 
 def resolve(

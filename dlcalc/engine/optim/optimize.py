@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from dlcalc.engine.optim.defaults import DEFAULTS, LETTER, NAMES, RULES, resolve
-from dlcalc.engine.optim.rules import Optimizer
+from dlcalc.engine._working import Working
+from dlcalc.engine.optim.defaults import DEFAULTS, LETTER, NAMES, resolve, rule
+from dlcalc.engine.optim.rules import Optimizer, as_row
 from dlcalc.errors import ComputationError, InputError, LimitError
 from dlcalc.solution import Plot, Solution, Step, Table, fmt
 
@@ -204,10 +205,11 @@ def _run(
 ) -> tuple[np.ndarray, np.ndarray, list[Step]]:
     traj = np.empty((n + 1, theta0.size))
     used = np.empty((n, theta0.size))
-    traj[0] = theta = theta0
+    traj[0] = theta = opt.keep("trajectory", theta0, at=0)
     lines: list[Step] = []
     for t in range(1, n + 1):
         theta, g = opt.step(theta, source.grad, source.describe, explain=t <= show)
+        theta = opt.keep("trajectory", theta, at=t)  # a student's own theta_t goes on
         traj[t], used[t - 1] = theta, g
         lines += opt.lines
     return traj, used, lines
@@ -280,15 +282,22 @@ def optim(
     dampening: float | None = None,
     weight_decay: float | None = None,
     convention: str = "lecture",
+    bias_correction: bool = False,
 ) -> Solution:
     """Run optimizer ``name`` for N steps from theta_0 on f (or on the given gradient rows).
 
-    Rules: see :mod:`dlcalc.engine.optim.rules` (lecture or PyTorch convention).
+    Rules: see :mod:`dlcalc.engine.optim.rules` (lecture or PyTorch convention), with
+    the named values a student can check (``trajectory`` row by row from t = 0, ``grads``,
+    the optimizer's state such as ``m``, ``v``, ``m_hat``, ``v_hat``, ``G``, ``E``; then
+    ``final``); misconceptions: :mod:`dlcalc.engine.optim.mistakes`.
+    bias_correction: Adam with Kingma & Ba's m_hat, v_hat (lecture; the slides' formula
+    has none; the PyTorch convention always corrects, as torch does).
     start/params: (d,); grads: (N, d). Returns trajectory (N+1, d), grads (N, d),
     values (N+1,) when f is given, final (d,).
     """
     if name not in NAMES:
         raise InputError(f"NAME: expected one of {', '.join(NAMES)}, got {name!r}")
+    w = Working()
     source, theta0, n = _setup(name, f, start, params, grads, steps, vars, convention)
     given = dict(
         lr=lr,
@@ -301,6 +310,8 @@ def optim(
         weight_decay=weight_decay,
     )
     hp, notes = resolve(name, convention, given)
+    notes += _bias_notes(name, convention, bias_correction)
+    corrected = bias_correction or convention == "pytorch"
     steps_out: list[Step] = []
     if isinstance(source, Objective):
         names = source.names
@@ -315,20 +326,22 @@ def optim(
     steps_out.append(
         Step(
             f"Hyper-parameters ({convention} convention)",
-            RULES[convention][name],
+            rule(name, convention, corrected),
             f"defaults {_hyper_text(dict(defaults))}; given: {told}",
             _hyper_text(hp),
         )
     )
-    steps_out.append(Step("Start", "theta_0", "", _s(theta0)))
-    opt = Optimizer(name, convention, hp, theta0.size)
+    start_step = Step("Start", "theta_0", "", _s(theta0), name="trajectory")
+    steps_out.append(start_step)
+    opt = Optimizer(name, convention, hp, theta0.size, bias_correction=corrected, w=w)
     traj, used, lines = _run(opt, source, theta0, n, SHOW_STEPS)
+    start_step.value = _s(traj[0])
     steps_out += lines
     values = _values(source, traj, name) if isinstance(source, Objective) else None
     if n > SHOW_STEPS:
         notes.append(f"steps {SHOW_STEPS + 1}..{n} apply the same rule; see the trajectory table")
-    final = traj[-1]
-    steps_out.append(Step(f"After {n} step(s)", f"theta_{n}", "", _s(final)))
+    final = as_row(w.keep("final", traj[-1]), theta0.size)
+    steps_out.append(Step(f"After {n} step(s)", f"theta_{n}", "", _s(final), name="final"))
     if values is not None:
         steps_out.append(
             Step(
@@ -337,21 +350,35 @@ def optim(
         )
     if convention == "pytorch" and name in ("adagrad", "rmsprop", "adam"):
         notes.append("pytorch: lr_decay=0, centered=False, amsgrad=False (torch's defaults)")
-    if convention == "lecture" and name == "adam":
-        notes.append(
-            "the slides write theta -= eta m / sqrt(v + eps); this uses bias-corrected m_hat, v_hat"
-        )
     result: dict[str, Any] = {"trajectory": traj, "grads": used}
     if values is not None:
         result["values"] = values
     result["final"] = final
     result["hyperparameters"] = {k: v for k, v in hp.items()}
-    return Solution(
-        result=result,
+    return w.solution(
+        result,
         steps=steps_out,
         notes=notes,
         tables=[_table(names, traj, used, values)],
     )
+
+
+def _bias_notes(name: str, convention: str, bias_correction: bool) -> list[str]:
+    """What --bias-correction did: which Adam formula the working uses."""
+    if name != "adam":
+        return [f"--bias-correction is not used by {name}; ignored"] if bias_correction else []
+    if convention == "pytorch":
+        told = "; --bias-correction changes nothing" if bias_correction else ""
+        return [f"pytorch: torch's Adam always bias-corrects (m_hat, v_hat){told}"]
+    if bias_correction:
+        return [
+            "adam with Kingma & Ba's bias correction (--bias-correction): "
+            "theta -= eta m_hat / (sqrt(v_hat) + eps), m_hat = m/(1-beta1^t), v_hat = v/(1-beta2^t)"
+        ]
+    return [
+        "adam as on the slides: theta -= eta m / sqrt(v + eps), no bias correction "
+        "(--bias-correction for Kingma & Ba's m_hat, v_hat)"
+    ]
 
 
 def _parse_names(optimizers: Sequence[str]) -> list[str]:
@@ -381,15 +408,17 @@ def optim_compare(
     eps: float | None = None,
     weight_decay: float | None = None,
     convention: str = "lecture",
+    bias_correction: bool = False,
     plot: bool = False,
 ) -> Solution:
     """Run several optimizers for N steps from the same start on f; compare f(theta_N).
 
     Each optimizer uses its convention's defaults unless a flag sets a value (shared by
-    all that use it). Returns final {name: f(theta_N) or None if it diverged},
+    all that use it); ``bias_correction`` as for :func:`optim` (Adam only). Returns final {name: f(theta_N) or None if it diverged},
     params {name: theta_N}, best (lowest f).
     """
     chosen = _parse_names(optimizers)
+    w = Working()  # its variant rules apply to every optimizer; nothing is kept row by row
     source, theta0, n = _setup("sgd", f, start, None, None, steps, vars, convention)
     assert isinstance(source, Objective)
     given = dict(
@@ -416,11 +445,17 @@ def optim_compare(
     params: dict[str, Any] = {}
     rows: list[tuple[Any, ...]] = []
     notes: list[str] = []
+    if "adam" in chosen:
+        notes += _bias_notes("adam", convention, bias_correction)
+    corrected = bias_correction or convention == "pytorch"
     curves: list[tuple[str, Any, Any]] = []
     paths: list[tuple[str, Any, Any]] = []
     for name in chosen:
         hp, _ = resolve(name, convention, given)
-        opt = Optimizer(name, convention, hp, theta0.size)
+        opt = Optimizer(
+            name, convention, hp, theta0.size, bias_correction=corrected, w=w, track=False
+        )
+        text = rule(name, convention, corrected)
         try:
             traj, _, _ = _run(opt, source, theta0, n, 0)
             values = _values(source, traj, name)
@@ -428,13 +463,11 @@ def optim_compare(
             final[name], params[name] = None, None
             notes.append(str(exc))
             rows.append((name, _hyper_text(hp), "diverged", "diverged"))
-            out_steps.append(Step(name, RULES[convention][name], _hyper_text(hp), "diverged"))
+            out_steps.append(Step(name, text, _hyper_text(hp), "diverged"))
             continue
         final[name], params[name] = float(values[-1]), traj[-1].tolist()
         rows.append((name, _hyper_text(hp), _s(traj[-1]), values[-1]))
-        out_steps.append(
-            Step(f"{name}: f(theta_{n})", RULES[convention][name], _hyper_text(hp), values[-1])
-        )
+        out_steps.append(Step(f"{name}: f(theta_{n})", text, _hyper_text(hp), values[-1]))
         curves.append((name, list(range(n + 1)), values))
         if theta0.size == 2:
             paths.append((name, traj[:, 0], traj[:, 1]))
@@ -458,8 +491,8 @@ def optim_compare(
         ["optimizer", "hyper-parameters", "theta_N", "f(theta_N)"],
         rows,
     )
-    return Solution(
-        result={"final": final, "params": params, "best": best},
+    return w.solution(
+        {"final": final, "params": params, "best": best},
         steps=out_steps,
         notes=notes,
         tables=[table],

@@ -10,8 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlcalc.engine.arch.summary import arch
+from dlcalc import ops
 from dlcalc.errors import InputError
+
+
+def arch(**kwargs):
+    """The arch engine through the registry, which parses --layers and --spec first."""
+    return ops.run("arch", kwargs)
+
 
 # torchvision's published num_params (torchvision/models/{alexnet,vgg,resnet,googlenet}.py,
 # the *_Weights.IMAGENET1K_V1 meta); googlenet is counted without its auxiliary heads,
@@ -295,14 +301,14 @@ def test_spec_toml_and_json_match_layers(tmp_path):
         "[[layers]]\ntype = 'flatten'\n"
         "[[layers]]\ntype = 'fc'\nout = 5\nname = 'head'\n"
     )
-    sol = arch(spec=str(toml))
+    sol = ops.run("arch", {"spec": str(toml)})
     assert sol.result["total_params"] == ref["total_params"]
     assert sol["layers"][-1]["name"] == "head"
     js = tmp_path / "net.json"
     js.write_text(json.dumps(text.split("; ")))
-    assert arch(spec=str(js), input=(1, 8, 8))["total_macs"] == ref["total_macs"]
+    assert ops.run("arch", {"spec": str(js), "input": "1x8x8"})["total_macs"] == ref["total_macs"]
     js.write_text(json.dumps({"input": [1, 8, 8], "layers": text}))
-    assert arch(spec=str(js))["layers"] == ref["layers"]
+    assert ops.run("arch", {"spec": str(js)})["layers"] == ref["layers"]
 
 
 @pytest.mark.parametrize(
@@ -321,7 +327,7 @@ def test_spec_errors_name_the_file(tmp_path, content, needle):
     path = tmp_path / ("net.json" if content.startswith("{") else "net.toml")
     path.write_text(content)
     with pytest.raises(InputError) as err:
-        arch(spec=str(path), input=(1, 8, 8))
+        ops.run("arch", {"spec": str(path), "input": "1x8x8"})
     msg = str(err.value)
     assert msg.startswith(f"--spec: {path.name}") and needle in msg, msg
 
@@ -330,7 +336,7 @@ def test_spec_layer_cap(tmp_path):
     path = tmp_path / "huge.json"
     path.write_text(json.dumps(["relu"] * 10_001))
     with pytest.raises(InputError, match="more than 10000 layers"):
-        arch(spec=str(path), input=(3,))
+        ops.run("arch", {"spec": str(path), "input": "3"})
 
 
 # ---------------------------------------------------------------- errors

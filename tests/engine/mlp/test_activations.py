@@ -186,3 +186,11 @@ def test_act_alpha_note_for_unused_alpha():
     assert any("--alpha" in n for n in sol.notes)
     sol = act(name="leaky-relu", x=np.array([-1.0]), alpha=0.2)
     assert float(sol["value"][0]) == pytest.approx(-0.2)
+
+
+def test_gelu_of_a_scalar():
+    # a 0-d input was an AttributeError (math.erf through np.frompyfunc returns a float):
+    # gelu(0) = 0*Phi(0) = 0, gelu'(0) = Phi(0) + 0 = 0.5
+    sol = act(name="gelu", x=np.array(0.0))
+    assert float(sol["value"]) == 0.0
+    assert float(sol["derivative"]) == pytest.approx(0.5, abs=1e-15)

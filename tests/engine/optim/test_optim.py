@@ -111,17 +111,59 @@ def test_lecture_rmsprop_defaults():
     assert sol["hyperparameters"] == {"lr": 0.001, "rho": 0.9, "eps": 1e-8, "weight_decay": 0}
 
 
-def test_lecture_adam():
-    # beta1 = beta2 = 0.5, eps = 0, lr = 0.1
+def test_lecture_adam_is_the_slides_formula():
+    # CONTRACT: th -= lr m / sqrt(v + eps), no bias correction.
+    # One parameter theta_0 = 0.5, gradient g_1 = 0.2, lr 0.1, betas 0.9/0.999, eps 1e-8:
+    #   m_1 = 0.9*0 + 0.1*0.2 = 0.02;  v_1 = 0.999*0 + 0.001*0.2^2 = 0.00004
+    #   theta_1 = 0.5 - 0.1*0.02/sqrt(0.00004 + 1e-8) = 0.5 - 0.002/0.0063253 = 0.18381
+    sol = optim(name="adam", params=np.array([0.5]), grads=np.array([[0.2]]), lr=0.1)
+    x1 = 0.5 - 0.1 * 0.02 / math.sqrt(0.00004 + 1e-8)
+    assert xs(sol) == pytest.approx([0.5, x1], rel=1e-12)
+    assert x1 == pytest.approx(0.18381, abs=1e-5)
+    assert any("no bias correction" in n for n in sol.notes)
+    assert sol.steps[0].formula.endswith("theta -= eta m / sqrt(v + eps)")
+
+
+def test_lecture_adam_two_steps_by_hand():
+    # beta1 = beta2 = 0.5, eps = 0, lr = 0.1, f = x^2 (g = 2x) from 1
+    # t1: m = 0.5*2 = 1, v = 0.5*4 = 2, x1 = 1 - 0.1*1/sqrt(2) = 0.9292893
+    # t2: g = 2*x1 = 1.8585786, m = 0.5*1 + 0.5*g = 1.4292893,
+    #     v = 0.5*2 + 0.5*g^2 = 1 + 1.7271573 = 2.7271573,
+    #     x2 = x1 - 0.1*1.4292893/sqrt(2.7271573) = 0.9292893 - 0.0865496 = 0.8427397
+    sol = run1("adam", steps=2, lr=0.1, beta1=0.5, beta2=0.5, eps=0)
+    x1 = 1 - 0.1 / math.sqrt(2)
+    g2 = 2 * x1
+    m2, v2 = 0.5 + 0.5 * g2, 1 + 0.5 * g2**2
+    x2 = x1 - 0.1 * m2 / math.sqrt(v2)
+    assert xs(sol) == pytest.approx([1, x1, x2], rel=1e-12)
+    assert x2 == pytest.approx(0.8427397, abs=1e-7)
+
+
+def test_lecture_adam_with_bias_correction():
+    # --bias-correction (Kingma & Ba); beta1 = beta2 = 0.5, eps = 0, lr = 0.1
     # t1: m = 0.5*2 = 1, v = 0.5*4 = 2, m_hat = 1/0.5 = 2, v_hat = 2/0.5 = 4,
     #     x1 = 1 - 0.1*2/2 = 0.9
     # t2: g = 1.8, m = 0.5 + 0.9 = 1.4, v = 1 + 0.5*3.24 = 2.62,
     #     m_hat = 1.4/0.75 = 1.866667, v_hat = 2.62/0.75 = 3.493333,
     #     x2 = 0.9 - 0.1*1.866667/sqrt(3.493333) = 0.9 - 0.0998727 = 0.8001273
-    sol = run1("adam", steps=2, lr=0.1, beta1=0.5, beta2=0.5, eps=0)
+    sol = run1("adam", steps=2, lr=0.1, beta1=0.5, beta2=0.5, eps=0, bias_correction=True)
     x2 = 0.9 - 0.1 * (1.4 / 0.75) / math.sqrt(2.62 / 0.75)
     assert xs(sol) == pytest.approx([1, 0.9, x2], rel=1e-12)
     assert x2 == pytest.approx(0.8001273, abs=1e-7)
+    assert any("Kingma & Ba" in n for n in sol.notes)
+    assert "m_hat = m/(1-beta1^t)" in sol.steps[2].formula
+
+
+def test_bias_correction_flag_elsewhere():
+    # pytorch always bias-corrects: the flag changes nothing (and says so)
+    plain = run1("adam", steps=2, convention="pytorch")
+    flagged = run1("adam", steps=2, convention="pytorch", bias_correction=True)
+    np.testing.assert_array_equal(plain["trajectory"], flagged["trajectory"])
+    assert any("changes nothing" in n for n in flagged.notes)
+    # another optimizer: ignored with a note
+    sol = run1("sgd", steps=1, lr=0.1, bias_correction=True)
+    assert xs(sol)[1] == pytest.approx(0.8)
+    assert any("--bias-correction is not used by sgd" in n for n in sol.notes)
 
 
 def test_lecture_defaults_from_contract():
@@ -290,10 +332,15 @@ def test_sgd_on_quadratic_is_geometric(a, lr, x0, n):
     lr=st.floats(0.001, 1),
 )
 def test_adam_first_step_is_lr_times_sign(g, lr):
-    # m_hat_1 = g, v_hat_1 = g^2, so with eps = 0 the first move is lr*sign(g)
+    # bias-corrected: m_hat_1 = g, v_hat_1 = g^2, so with eps = 0 the first move is lr*sign(g)
     p0 = np.zeros(len(g))
-    sol = optim(name="adam", params=p0, grads=np.array([g]), lr=lr, eps=0)
+    sol = optim(name="adam", params=p0, grads=np.array([g]), lr=lr, eps=0, bias_correction=True)
     np.testing.assert_allclose(sol["trajectory"][1], -lr * np.sign(g), rtol=1e-12)
+    # the slides' formula: m_1 = 0.1 g, v_1 = 0.001 g^2, so the move is lr*0.1/sqrt(0.001)*sign(g)
+    sol = optim(name="adam", params=p0, grads=np.array([g]), lr=lr, eps=0)
+    np.testing.assert_allclose(
+        sol["trajectory"][1], -lr * 0.1 / math.sqrt(0.001) * np.sign(g), rtol=1e-12
+    )
 
 
 # ---------------------------------------------------------------- errors and limits

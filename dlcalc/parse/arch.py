@@ -1,4 +1,5 @@
-"""The layer mini-language of ``arch --layers`` and the ``--spec`` file format.
+"""The layer mini-language of ``arch --layers`` and the ``--spec`` file format: parsed here,
+before the engine, which receives the layers as :class:`~dlcalc.engine.arch.layers.Node` trees.
 
 Layers are ``;``-separated (or one per line)::
 
@@ -294,6 +295,8 @@ def _decode(text: str, path: str, where: str) -> Any:
             raise InputError(f"{where} line {exc.lineno}: invalid JSON ({exc.msg})") from None
         except ValueError as exc:
             raise InputError(f"{where}: invalid JSON ({exc})") from None
+        except RecursionError:
+            raise InputError(f"{where}: the JSON is nested too deeply") from None
     import tomllib
 
     try:
@@ -306,6 +309,8 @@ def load_spec(path: str) -> tuple[list[Node], tuple[int, ...] | None]:
     """Read a spec file: its layers and, when it says, its input shape."""
     from dlcalc.parse import parse_dims, read_file_text
 
+    if not isinstance(path, str) or not path.strip():
+        raise InputError("--spec: expected the path of a TOML or JSON file")
     path = path[1:] if path.startswith("@") else path
     text = read_file_text(path, "spec")
     where = f"--spec: {os.path.basename(path)}"
@@ -331,3 +336,40 @@ def load_spec(path: str) -> tuple[list[Node], tuple[int, ...] | None]:
         if len(nodes) > MAX_LAYERS:
             raise LimitError(f"{where}: more than {MAX_LAYERS} layers")
     return nodes, shape
+
+
+class Layers(tuple):
+    """The parsed ``--layers`` text: a tuple of layer trees (the engine copies before use)."""
+
+    __slots__ = ()
+
+
+class Spec(tuple):
+    """A parsed ``--spec`` file: (layers, input shape or None)."""
+
+    __slots__ = ()
+
+
+def layers_param(raw: Any, name: str) -> Layers:
+    """``--layers "conv 96 k11 s4; maxpool k3 s2"`` (or a list of such strings / tables)."""
+    flag = "--" + name.replace("_", "-")
+    if isinstance(raw, Layers):
+        return raw
+    if isinstance(raw, list | tuple):
+        nodes: list[Node] = []
+        for entry in raw:
+            nodes += parse_entry(entry, flag, len(nodes) + 1)
+            if len(nodes) > MAX_LAYERS:
+                raise LimitError(f"{flag}: more than {MAX_LAYERS} layers")
+        return Layers(nodes)
+    if not isinstance(raw, str):
+        raise InputError(f'{flag}: expected layer text such as "conv 96 k11 s4; fc 10"')
+    return Layers(parse_text(raw, flag))
+
+
+def spec_param(raw: Any, name: str) -> Spec:
+    """``--spec FILE``: read and parse the file (its layers and optional input shape)."""
+    if isinstance(raw, Spec):
+        return raw
+    nodes, shape = load_spec(str(raw) if isinstance(raw, str) else raw)
+    return Spec((tuple(nodes), shape))
