@@ -11,8 +11,8 @@ __version__: str
 def run(op: str, args: dict[str, Any] | None = None, /, **kwargs: Any) -> Solution: ...
 def conv_size(
     *,
-    input: int | str | tuple[int, int],
-    kernel: int | str | tuple[int, int],
+    input: int | str | tuple[int, int] | None = ...,
+    kernel: int | str | tuple[int, int] | None = ...,
     stride: int | str | tuple[int, int] = ...,
     pad: int | str | tuple[int, int] = ...,
     dilation: int | str | tuple[int, int] = ...,
@@ -22,6 +22,8 @@ def conv_size(
     in_channels: int | None = ...,
     out_channels: int | None = ...,
     no_bias: bool = ...,
+    output: int | str | tuple[int, int] | None = ...,
+    solve: Literal["input", "kernel", "stride", "pad", "dilation"] | None = ...,
 ) -> Solution:
     """Output size (and params, MACs) of a conv or pooling layer."""
     ...
@@ -57,9 +59,11 @@ def arch(
     spec: Any | None = ...,
     input: int | str | Sequence[int] | None = ...,
     depth: int | None = ...,
+    unit: Any | None = ...,
+    list: bool = ...,
     steps: bool = ...,
 ) -> Solution:
-    """Layer-by-layer output shapes, parameters and MACs of a CNN (preset or your own)."""
+    """Layer-by-layer output shapes, parameters, MACs and receptive fields of a CNN (preset or your own)."""
     ...
 
 def act(

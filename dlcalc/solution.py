@@ -83,13 +83,18 @@ def _tex_text(text: str) -> str:
 
 
 class Table:
-    """A table of the working (per-epoch, per-step, per-layer); rendered, not in JSON."""
+    """A table of the working (per-epoch, per-step, per-layer); rendered, not in JSON.
 
-    __slots__ = ("title", "columns", "rows")
+    ``first``: the table is the answer itself (``arch``'s layer table) and is printed
+    before the steps of working; other tables follow the steps.
+    """
 
-    def __init__(self, title: str, columns: Any, rows: Any) -> None:
+    __slots__ = ("title", "columns", "rows", "first")
+
+    def __init__(self, title: str, columns: Any, rows: Any, first: bool = False) -> None:
         self.title, self.columns = title, tuple(columns)
         self.rows = tuple(tuple(r) for r in rows)
+        self.first = first
 
     def __repr__(self) -> str:
         return f"Table({self.title!r}, {len(self.rows)} rows)"

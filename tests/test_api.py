@@ -15,11 +15,12 @@ STUB = Path(dlcalc.__file__).with_name("__init__.pyi")
 
 
 def test_signatures_are_real():
-    sig = inspect.signature(dlcalc.conv_size)
-    assert list(sig.parameters)[:3] == ["input", "kernel", "stride"]
-    assert sig.parameters["input"].default is inspect.Parameter.empty  # required
-    assert sig.parameters["stride"].kind is inspect.Parameter.KEYWORD_ONLY
-    assert "Answer keys" in (dlcalc.conv_size.__doc__ or "")
+    sig = inspect.signature(dlcalc.iou)
+    assert list(sig.parameters) == ["a", "b", "box_format"]
+    assert sig.parameters["a"].default is inspect.Parameter.empty  # required
+    assert sig.parameters["box_format"].default == "xyxy"
+    assert sig.parameters["b"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert "Answer keys" in (dlcalc.iou.__doc__ or "")
 
 
 def test_a_commands_positional_argument_may_come_first():

@@ -28,11 +28,17 @@ OPS = [
         name="arch",
         topic="architectures",
         func="dlcalc.engine.arch.summary:arch",
-        summary="Layer-by-layer output shapes, parameters and MACs of a CNN (preset or your own).",
+        summary=(
+            "Layer-by-layer output shapes, parameters, MACs and receptive fields of a CNN "
+            "(preset or your own)."
+        ),
         description=(
-            "Presets: " + ", ".join(PRESET_NAMES) + ". alexnet, vgg*, googlenet (no aux heads) "
-            "and resnet* are torchvision's models and match its parameter counts; "
-            "alexnet_paper is Krizhevsky 2012 (96 filters, 227x227, two-GPU groups); zfnet "
+            "Presets (--list shows each one's source): " + ", ".join(PRESET_NAMES) + ". "
+            "alexnet, vgg*, googlenet (no aux heads) and resnet* are torchvision's models and "
+            "match its parameter counts (alexnet is torchvision's 64-filter one-GPU model on "
+            "224x224; the slides' 96-filter AlexNet on 227x227 is alexnet_paper, Krizhevsky "
+            "2012 with its two-GPU groups; resnet* are torchvision's v1.5, the stride on the "
+            "3x3 conv); zfnet "
             "follows Zeiler & Fergus 2013 Fig. 3; lenet5 follows LeCun 1998 (C3 connection "
             "table, trainable subsampling, RBF output: 60,840 params). "
             "--layers, ';'-separated: conv N kK [sS] [pP] [dD] [gG] [nobias], "
@@ -40,7 +46,12 @@ OPS = [
             "tanh, sigmoid, softmax, dropout [P], flatten, fc N, basic N [sS], "
             "bottleneck N [sS], inception C1 C3R C3 C5R C5 POOL [tv] (tv: torchvision's "
             "conv+BN variant). --spec FILE: TOML/JSON "
-            'with input = "3x227x227" and layers = [...] (strings or tables).'
+            'with input = "3x227x227" and layers = [...] (strings or tables). '
+            "Each layer's receptive field r (input pixels), jump j (product of strides) and "
+            "start (centre of the first unit's field, input pixel index): r = r_in + "
+            "(K_eff-1)*j_in, j = j_in*S, start = start_in + ((K_eff-1)/2 - P)*j_in, K_eff = "
+            "D(K-1)+1; a residual block's is its main path's, an inception module's its "
+            "widest branch's; receptive_field is that of the last conv/pooling output."
         ),
         params=(
             Param(
@@ -78,6 +89,20 @@ OPS = [
                 lo=1,
             ),
             Param(
+                "unit",
+                "parsed",
+                "0-based output unit i,j of the last conv/pooling layer: the input rows and "
+                "columns its receptive field covers (result unit_region)",
+                parser="dlcalc.parse.arch:unit_param",
+                metavar="I,J",
+            ),
+            Param(
+                "list",
+                "bool",
+                "list the presets: which are torchvision's models, which follow the papers",
+                default=False,
+            ),
+            Param(
                 "steps",
                 "bool",
                 "write every layer's size/params/MACs formulas (always for plain layer lists)",
@@ -92,6 +117,7 @@ OPS = [
             "output_shape",
             "param_memory_mb",
             "activation_memory_mb",
+            "receptive_field",
         ),
         example={"name": "alexnet"},
     ),

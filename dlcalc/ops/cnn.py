@@ -18,11 +18,13 @@ OPS = [
             "out = floor((W + 2P - D(K-1) - 1)/S) + 1 per axis; --ceil uses ceil as pooling's "
             "ceil_mode does; --transposed gives (W-1)S - 2P + D(K-1) + output_padding + 1. "
             "With --in-channels/--out-channels also params = (K*K*C + 1)*N and MACs. "
+            "Backwards: --output 32 --solve pad lists every padding (likewise input, kernel, "
+            "stride, dilation) that gives that output, with the working for each. "
             "Answer keys: out_h and out_w (a bare --check 55 marks both)."
         ),
         params=(
-            Param("input", "size", "input size W or HxW", default=REQUIRED),
-            Param("kernel", "size", "kernel size K or KhxKw", default=REQUIRED),
+            Param("input", "size", "input size W or HxW (required unless solved for)"),
+            Param("kernel", "size", "kernel size K or KhxKw (required unless solved for)"),
             *_GEOMETRY,
             Param("ceil", "bool", "round up (pooling's ceil_mode)", default=False),
             Param("transposed", "bool", "transposed convolution", default=False),
@@ -30,8 +32,16 @@ OPS = [
             Param("in_channels", "int", "input channels C (for params and MACs)", lo=1),
             Param("out_channels", "int", "output channels N (filters)", lo=1),
             Param("no_bias", "bool", "the layer has no bias", default=False),
+            Param("output", "size", "the output size to solve for (with --solve)"),
+            Param(
+                "solve",
+                "choice",
+                "the unknown: every value giving --output is listed",
+                choices=("input", "kernel", "stride", "pad", "dilation"),
+                metavar="NAME",
+            ),
         ),
-        result_keys=("out_w", "out_h", "exact", "params", "macs"),
+        result_keys=("out_w", "out_h", "exact", "params", "macs", "solutions", "unknown", "output"),
         answers=("out_h", "out_w"),
         example={"input": 227, "kernel": 11, "stride": 4, "in_channels": 3, "out_channels": 96},
     ),

@@ -373,3 +373,20 @@ def spec_param(raw: Any, name: str) -> Spec:
         return raw
     nodes, shape = load_spec(str(raw) if isinstance(raw, str) else raw)
     return Spec((tuple(nodes), shape))
+
+
+def unit_param(raw: Any, name: str) -> tuple[int, int]:
+    """``--unit i,j`` (0-based row, column of an output unit; ``--unit i`` means i,i)."""
+    flag = "--" + name.replace("_", "-")
+    if isinstance(raw, int | str) and not isinstance(raw, bool):
+        parts = [p for p in re.split(r"[,\sx]+", str(raw).strip().strip("()[]")) if p]
+    elif isinstance(raw, list | tuple):
+        parts = list(raw)
+    else:
+        parts = []
+    if len(parts) == 1:
+        parts = parts * 2
+    if len(parts) != 2:
+        raise InputError(f"{flag}: expected a 0-based output unit i,j (e.g. 0,0), got {raw!r}")
+    i, j = (_number(p, flag, "a unit index", lo=0) for p in parts)
+    return i, j

@@ -30,6 +30,8 @@ def render(sol: Solution, console: Console, marks: dict | None = None) -> None:
     first step where the student left the correct path is flagged.
     """
     marks = marks or {}
+    for table in (t for t in sol.tables if t.first):  # the answer table before the working
+        console.print(_table(table))
     parts = []
     for i, step in enumerate(sol.steps, start=1):
         mark = marks.get(step.name) if step.name else None
@@ -54,8 +56,10 @@ def render(sol: Solution, console: Console, marks: dict | None = None) -> None:
             for line in mark["texts"]:
                 text.append(f"   x {line}\n", style=colour)
         parts.append(text)
-    console.print(Panel(Group(*parts), title=f"[bold]{escape(sol.command)}[/]", title_align="left"))
-    for table in sol.tables:
+    if parts:  # (arch --list has no working)
+        title = f"[bold]{escape(sol.command)}[/]"
+        console.print(Panel(Group(*parts), title=title, title_align="left"))
+    for table in (t for t in sol.tables if not t.first):
         console.print(_table(table))
     for plot in sol.plots:
         from rich.text import Text as _Text

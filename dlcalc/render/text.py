@@ -24,6 +24,8 @@ def plain(sol: Solution, marks: dict | None = None) -> str:
     """
     marks = marks or {}
     lines = [sol.command or "result", ""]
+    for table in (t for t in sol.tables if t.first):  # the answer table before the working
+        lines += [*_table_lines(table), ""]
     for i, step in enumerate(sol.steps, start=1):
         mark = marks.get(step.name) if step.name else None
         first = " <-- your working leaves the correct path here" if mark and mark["first"] else ""
@@ -37,7 +39,7 @@ def plain(sol: Solution, marks: dict | None = None) -> str:
             lines += [f"     {v}" for v in vals[1:]]
         if mark:
             lines += [f"   x {text}" for text in mark["texts"]]
-    for table in sol.tables:
+    for table in (t for t in sol.tables if not t.first):
         lines += ["", *_table_lines(table)]
     for plot in sol.plots:
         from dlcalc.render.plot import plot_text
@@ -54,9 +56,19 @@ def plain(sol: Solution, marks: dict | None = None) -> str:
     return "\n".join(lines)
 
 
+def _md_table(table: Table) -> list[str]:
+    out = [f"**{table.title}**", "", "| " + " | ".join(table.columns) + " |"]
+    out.append("|" + "---|" * len(table.columns))
+    out += ["| " + " | ".join(one_line(c) for c in row) + " |" for row in table.rows]
+    return out + [""]
+
+
 def markdown(sol: Solution, marks: dict | None = None) -> str:
     """Working as Markdown: a numbered section per step, a result table."""
     out = [f"## {sol.command or 'result'}", ""]
+    lead = [t for t in sol.tables if t.first]
+    for table in lead:
+        out += _md_table(table)
     for i, step in enumerate(sol.steps, start=1):
         out.append(f"**{i}. {step.title}**")
         out.append("")
@@ -68,10 +80,8 @@ def markdown(sol: Solution, marks: dict | None = None) -> str:
                 out.append(("    = " if j == 0 else "      ") + v)
         out.append("")
     for table in sol.tables:
-        out += [f"**{table.title}**", "", "| " + " | ".join(table.columns) + " |"]
-        out.append("|" + "---|" * len(table.columns))
-        out += ["| " + " | ".join(one_line(c) for c in row) + " |" for row in table.rows]
-        out.append("")
+        if not table.first:
+            out += _md_table(table)
     out += ["| result | value |", "|---|---|"]
     for key, value in sol.result.items():
         text = "<br>".join(value_lines(value)) if is_matrix(value) else one_line(value)

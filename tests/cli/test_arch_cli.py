@@ -24,8 +24,17 @@ def test_preset_json_per_contract(cli):
         "output_shape": [64, 55, 55],
         "params": 23_296,
         "macs": 70_276_800,
+        "kernel": 11,
+        "stride": 4,
+        "pad": 2,
+        "receptive_field": 11,
+        "jump": 4,
+        "start": 3,
     }
-    assert data["inputs"] == {"name": "alexnet", "steps": False}
+    assert result["layers"][-1]["kernel"] is None  # fc8: no kernel, no field
+    assert result["layers"][-1]["receptive_field"] is None
+    assert result["receptive_field"] == 195  # pool5
+    assert data["inputs"] == {"name": "alexnet", "list": False, "steps": False}
     for step in data["steps"]:
         assert set(step) == {"title", "formula", "substituted", "value"}
 
@@ -141,3 +150,84 @@ def test_batch_record(cli):
     lines = [json.loads(line) for line in res.stdout.splitlines()]
     assert lines[0]["result"]["total_params"] == 11_689_512
     assert lines[1]["ok"] is False and lines[1]["error"].startswith("--input")
+
+
+@pytest.mark.parametrize("fmt", ["plain", "markdown", "rich"])
+def test_table_comes_before_the_working(cli, fmt):
+    out = cli("arch", "alexnet", "--format", fmt).stdout
+    table, working = out.index("alexnet: input 3x224x224"), out.index("output size")
+    assert table < working
+    assert "23,296" in out  # thousands separators in the table's text
+
+
+def test_table_has_geometry_and_field_columns(cli):
+    out = cli("arch", "alexnet", "--format", "plain").stdout
+    lines = out.splitlines()
+    header = next(line for line in lines if line.split()[:1] == ["layer"] and "RF" in line).split()
+    assert header == ["layer", "output", "kernel", "stride", "pad", "RF", "jump", "start"]
+    pool5 = [line.split() for line in lines if line.split()[:1] == ["pool5"]]
+    # pool5  256x6x6  3 2 0  195 32 31 (the fc layers have no row in this table)
+    assert pool5[1] == ["pool5", "256x6x6", "3", "2", "0", "195", "32", "31"]
+    assert [line.split()[:1] for line in lines].count(["fc8"]) == 1
+
+
+def test_unit_region_by_hand(cli):
+    # alexnet pool5: r 195, j 32, start 31. Unit (0,0): centre 31, 31 -/+ 97 = -66..128,
+    # clipped to 0..128. Unit (3,5): rows centre 31 + 3*32 = 127 -> 30..224 -> 30..223;
+    # cols centre 31 + 5*32 = 191 -> 94..288 -> 94..223.
+    first = cli.json("arch", "alexnet", "--unit", "0,0")["result"]["unit_region"]
+    assert first == {
+        "layer": "pool5",
+        "unit": [0, 0],
+        "rows": [0, 128],
+        "cols": [0, 128],
+        "unclipped_rows": [-66, 128],
+        "unclipped_cols": [-66, 128],
+    }
+    data = cli.json("arch", "alexnet", "--unit", "3,5")
+    region = data["result"]["unit_region"]
+    assert (region["rows"], region["cols"]) == ([30, 223], [94, 223])
+    step = next(s for s in data["steps"] if s["title"] == "unit (3,5) of pool5: input rows")
+    assert step["substituted"].startswith("centre = 31 + 3*32 = 127; 127 -/+ 97 = 30..224")
+    assert step["value"] == "30..223"
+    # a small stack: conv k3 s2 then k3 (r 7, j 2, start 3); unit 1 -> centre 5, 2..8
+    small = cli.json(
+        "arch", "--layers", "conv 2 k3 s2; conv 2 k3", "--input", "1x9x9", "--unit", "1"
+    )
+    assert small["result"]["unit_region"]["rows"] == [2, 8]
+    # resnet50: the last spatial layer is layer4 (7x7)
+    assert (
+        cli.json("arch", "resnet50", "--unit", "6,6")["result"]["unit_region"]["layer"] == "layer4"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("arch", "alexnet", "--unit", "6,0"), "pool5 is 6x6"),
+        (("arch", "alexnet", "--unit", "1,2,3"), "i,j"),
+        (("arch", "alexnet", "--unit", "-1,0"), "--unit"),
+        (("arch", "--layers", "fc 3", "--input", "4", "--unit", "0,0"), "no conv or pooling"),
+        (("arch", "alexnet", "--list"), "--list"),
+    ],
+)
+def test_unit_and_list_errors(cli, args, needle):
+    msg = cli.error(*args, flag=args[-2] if args[-2].startswith("--") else args[-1])
+    assert needle in msg
+
+
+def test_list_says_which_presets_are_torchvision(cli):
+    data = cli.json("arch", "--list")["result"]
+    assert data["presets"][:3] == ["lenet5", "alexnet", "alexnet_paper"]
+    assert data["follows"]["alexnet"] == "torchvision"
+    assert data["follows"]["alexnet_paper"] == "paper"
+    assert data["follows"]["resnet50"] == "torchvision" and data["follows"]["zfnet"] == "paper"
+    assert data["preset_inputs"]["alexnet_paper"] == [3, 227, 227]
+    out = cli("arch", "--list", "--format", "plain").stdout
+    assert "96-filter" in out and "alexnet_paper" in out
+
+
+def test_help_explains_alexnet_variants_and_fields(cli):
+    text = " ".join(cli("arch", "--help").stdout.split())
+    for words in ("--list", "64-filter", "alexnet_paper", "--unit", "receptive field"):
+        assert words in text

@@ -162,3 +162,15 @@ def test_check_on_a_table_valued_key_is_an_error_not_a_crash(cli):
         "hyperparameters=1",
         flag="--check",
     )
+
+
+def test_optim_compare_budget_counts_every_optimizer(cli):
+    # 100,000 steps x 2 variables x 7 optimizers = 1.4M updates: refused before any runs
+    line = cli.error(
+        "optim", "compare", "--f", "x^2+y^2", "--start", "1,1", "--steps", "100000", flag="--steps"
+    )
+    assert "7 optimizers" in line and "350,000" in line
+    # the same steps for one optimizer of one variable fit: 100,000 x 1 x 1
+    res = cli("optim", "compare", "--f", "x^2", "--start", "1", "--steps", "20000",
+              "--optimizers", "sgd", "--json")  # fmt: skip
+    assert res.exit_code == 0

@@ -237,6 +237,11 @@ class Preset:
     ) -> None:
         self.build, self.input, self.depth, self.source = build, input, depth, source
 
+    @property
+    def origin(self) -> str:
+        """``torchvision`` (module for module as torchvision.models) or ``paper``."""
+        return "torchvision" if self.source.startswith("torchvision.") else "paper"
+
 
 _TV = "torchvision.models.{} (parameter count as torchvision's num_params)"
 PRESETS: dict[str, Preset] = {
@@ -247,7 +252,13 @@ PRESETS: dict[str, Preset] = {
         "LeCun et al. 1998: C3 connection table, trainable subsampling, RBF output; the "
         "scaled-tanh squashing after each layer has no parameters and is not listed",
     ),
-    "alexnet": Preset(alexnet, (3, 224, 224), 1, _TV.format("alexnet")),
+    "alexnet": Preset(
+        alexnet,
+        (3, 224, 224),
+        1,
+        _TV.format("alexnet") + "; the 64-filter one-GPU model, not the slides' 96-filter "
+        "AlexNet on 227x227 (alexnet_paper)",
+    ),
     "alexnet_paper": Preset(
         alexnet_paper,
         (3, 227, 227),

@@ -12,7 +12,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from dlcalc.engine.arch.layers import Node
-from dlcalc.engine.arch.walk import CONTAINERS, Ctx, Rec, shape_text, walk
+from dlcalc.engine.arch.walk import (
+    CONTAINERS,
+    INPUT_FIELD,
+    WINDOWS,
+    Ctx,
+    Field,
+    Rec,
+    num,
+    shape_text,
+    walk,
+)
 from dlcalc.errors import InputError
 from dlcalc.solution import Solution, Step, Table
 
@@ -133,7 +143,42 @@ def _load(
     return nodes, shape, Ctx(flag, "", shape, False), 1, []  # one row per layer written
 
 
-def _table(title: str, rows: list[Rec]) -> Table:
+def _one(pair: tuple[Any, Any]) -> Any:
+    """(3, 3) -> 3; (3, 5) -> [3, 5]: one number for square geometry."""
+    return pair[0] if pair[0] == pair[1] else [pair[0], pair[1]]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "x".join(f"{v:,}" if isinstance(v, int) else f"{v:g}" for v in value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+
+
+def _geometry(r: Rec) -> dict[str, Any]:
+    """The JSON fields kernel/stride/pad (null where they do not apply)."""
+    if r.geom is None:
+        return {"kernel": None, "stride": None, "pad": None}
+    k, s, p = r.geom
+    return {"kernel": _one(k), "stride": _one(s), "pad": _one(p)}
+
+
+def _field(field: Field | None) -> dict[str, Any]:
+    """The JSON fields receptive_field/jump/start (null once the map is flattened)."""
+    if field is None:
+        return {"receptive_field": None, "jump": None, "start": None}
+    (rh, jh, sh), (rw, jw, sw) = field
+    return {
+        "receptive_field": _one((rh, rw)),
+        "jump": _one((jh, jw)),
+        "start": _one((num(sh), num(sw))),
+    }
+
+
+def _tables(title: str, rows: list[Rec]) -> list[Table]:
+    """The layer table (shapes, params, MACs), then the geometry and receptive field of
+    the layers that see a map (two tables so that each fits a terminal)."""
     cells, cum_p, cum_m = [], 0, 0
     for r in rows:
         cum_p, cum_m = cum_p + r.params, cum_m + r.macs
@@ -142,7 +187,38 @@ def _table(title: str, rows: list[Rec]) -> Table:
              f"{cum_m:,}")
         )  # fmt: skip
     columns = ("layer", "type", "output", "params", "cum. params", "MACs", "cum. MACs")
-    return Table(title, columns, cells)
+    geo = []
+    for r in rows:
+        g, f = _geometry(r), _field(r.field)
+        if r.field is None or (r.geom is None and not r.children and r.kind != "adaptiveavgpool"):
+            continue  # flat vectors, and layers that keep the field (ReLU, BN, dropout ...)
+        geo.append(
+            (r.name, shape_text(r.shape), _cell(g["kernel"]), _cell(g["stride"]),
+             _cell(g["pad"]), _cell(f["receptive_field"]), _cell(f["jump"]), _cell(f["start"]))
+        )  # fmt: skip
+    out = [Table(title, columns, cells, first=True)]
+    if geo:
+        out.append(
+            Table(
+                "receptive field (RF) in input pixels, jump = product of strides, start = "
+                "centre of the first unit's field",
+                ("layer", "output", "kernel", "stride", "pad", "RF", "jump", "start"),
+                geo,
+                first=True,
+            )
+        )
+    return out
+
+
+def _last_spatial(recs: list[Rec]) -> Rec | None:
+    """The last top-level layer or block with a sliding window (conv or pooling) and a
+    known field: the end of the feature extractor (adaptive/global pooling excluded)."""
+
+    def has_window(r: Rec) -> bool:
+        return r.kind in WINDOWS or any(has_window(c) for c in r.children)
+
+    found = [r for r in recs if r.field is not None and has_window(r)]
+    return found[-1] if found else None
 
 
 def _total_steps(recs: list[Rec], params: int, macs: int, acts: int) -> list[Step]:
@@ -167,6 +243,8 @@ def arch(
     spec: tuple[Sequence[Node], tuple[int, ...] | None] | None = None,
     input: tuple[int, ...] | None = None,
     depth: int | None = None,
+    unit: tuple[int, int] | None = None,
+    list: bool = False,  # the CLI's --list (shadows the builtin here only)
     steps: bool = False,
 ) -> Solution:
     """Output shape, parameters and MACs of every layer of a network, and the totals.
@@ -176,22 +254,29 @@ def arch(
     read from a TOML/JSON file by the same module). ``input`` is
     (C, H, W) or (F,); ``depth`` collapses blocks below that nesting level in the rows;
     ``steps`` writes each layer's size/params/MACs formulas (always for flat networks).
-    total_params = sum of the layers' params; total_macs likewise.
+    total_params = sum of the layers' params; total_macs likewise. ``unit`` (i, j): the
+    input region the receptive field of that output unit of the last conv/pooling layer
+    covers; ``list``: the presets and where each comes from, instead of a network.
     """
+    if list:
+        given = [f for f, v in (("NAME", name), ("--layers", layers), ("--spec", spec)) if v]
+        if given:
+            raise InputError(f"--list: lists the presets; give it without {given[0]}")
+        return _preset_list()
     nodes, shape, ctx, default_depth, notes = _load(name, layers, spec, input)
     ctx.want_steps = steps or all(n.kind not in CONTAINERS for n in nodes)
     recs: list[Rec] = []
-    x = shape
+    x, field = shape, INPUT_FIELD if len(shape) == 3 else None
     for node in nodes:
         ctx.label = node.label or node.name
-        recs.append(walk(node, x, "", 1, ctx))
-        x = recs[-1].shape
+        recs.append(walk(node, x, "", 1, ctx, field))
+        x, field = recs[-1].shape, recs[-1].field
     params = sum(r.params for r in recs)
     macs = sum(r.macs for r in recs)
     acts = sum(r.acts for r in recs)
     show = depth if depth is not None else default_depth
     rows = [row for r in recs for row in _rows(r, show)]
-    table = _table(f"{ctx.preset or 'network'}: input {shape_text(shape)}", rows)
+    tables = _tables(f"{ctx.preset or 'network'}: input {shape_text(shape)}", rows)
     work = [s for r in recs for s in _leaf_steps(r)] + _total_steps(recs, params, macs, acts)
 
     notes += ctx.notes
@@ -217,17 +302,92 @@ def arch(
         "at float32 (forward pass, batch 1)"
     )
     layer_dicts = [
-        {"name": r.name, "type": r.kind, "output_shape": list(r.shape), "params": r.params,
-         "macs": r.macs}
+        {"name": r.name, "type": r.kind, "output_shape": [*r.shape], "params": r.params,
+         "macs": r.macs, **_geometry(r), **_field(r.field)}
         for r in rows
     ]  # fmt: skip
+    last = _last_spatial(recs)
     result: dict[str, Any] = {
         "total_params": params,
         "total_macs": macs,
         "layers": layer_dicts,
-        "input_shape": list(shape),
-        "output_shape": list(x),
+        "input_shape": [*shape],
+        "output_shape": [*x],
         "param_memory_mb": round(param_mb, 3),
         "activation_memory_mb": round(act_mb, 3),
+        "receptive_field": _field(last.field)["receptive_field"] if last else None,
     }
-    return Solution(result=result, steps=work, notes=notes, tables=[table])
+    if last is not None:
+        notes.append(
+            f"receptive field of {last.name} (the last conv/pooling output): "
+            f"{_cell(_field(last.field)['receptive_field'])} input pixels; RF = r_l = "
+            "r_(l-1) + (K_eff-1)*j_(l-1), jump j_l = j_(l-1)*S (product of strides), start = "
+            "centre of the first unit's field in input pixel indices (pixel 0 at 0); "
+            "a residual block's field is its main path's, an inception module's its widest "
+            "branch's"
+        )
+    if unit is not None:
+        region, unit_steps = _unit_region(last, unit, shape)
+        result["unit_region"] = region
+        work += unit_steps
+        notes.append(
+            f"unit_region: rows and cols are inclusive 0-based input pixel ranges, clipped "
+            f"to the {shape_text(shape[1:])} input (unclipped_* reach into the padding)"
+        )
+    return Solution(result=result, steps=work, notes=notes, tables=tables)
+
+
+def _unit_region(
+    last: Rec | None, unit: tuple[int, int], shape: tuple[int, ...]
+) -> tuple[dict[str, Any], list[Step]]:
+    """The input rows/cols that output unit (i, j) of ``last`` sees: its field is centred
+    on start + i*j and spans r pixels, clipped to the input."""
+    if last is None or last.field is None:
+        raise InputError("--unit: the network has no conv or pooling layer with a known field")
+    _, h, w = last.shape
+    if not (unit[0] < h and unit[1] < w):
+        raise InputError(
+            f"--unit: {last.name} is {h}x{w}, so a unit is 0..{h - 1},0..{w - 1} "
+            f"(0-based); got {unit[0]},{unit[1]}"
+        )
+    region: dict[str, Any] = {"layer": last.name, "unit": [unit[0], unit[1]]}
+    steps, clipped, raw = [], {}, {}
+    for axis, idx, (r, j, st), size in (
+        ("rows", unit[0], last.field[0], shape[1]),
+        ("cols", unit[1], last.field[1], shape[2]),
+    ):
+        centre = st + idx * j
+        lo, hi = int(centre - (r - 1) / 2), int(centre + (r - 1) / 2)
+        raw[axis], clipped[axis] = [lo, hi], [max(lo, 0), min(hi, size - 1)]
+        half = num((r - 1) / 2)
+        steps.append(
+            Step(
+                f"unit ({unit[0]},{unit[1]}) of {last.name}: input {axis}",
+                "centre = start + i*j; range = centre -/+ (r-1)/2, clipped to [0, size-1]",
+                f"centre = {num(st)} + {idx}*{j} = {num(centre)}; {num(centre)} -/+ {half} = "
+                f"{lo}..{hi}; clipped to 0..{size - 1}",
+                f"{clipped[axis][0]}..{clipped[axis][1]}",
+            )
+        )
+    region.update(clipped)
+    region.update({"unclipped_rows": raw["rows"], "unclipped_cols": raw["cols"]})
+    return region, steps
+
+
+def _preset_list() -> Solution:
+    """``arch --list``: every preset, whether it is torchvision's model or a paper's."""
+    from dlcalc.engine.arch.presets import PRESETS
+
+    rows = [(key, p.origin, shape_text(p.input), p.source) for key, p in PRESETS.items()]
+    table = Table("arch presets", ("name", "follows", "input", "source"), rows, first=True)
+    notes = [
+        "torchvision presets reproduce torchvision.models' parameter counts exactly; "
+        "alexnet is torchvision's 64-filter model, the slides' 96-filter AlexNet on "
+        "227x227 is alexnet_paper"
+    ]
+    result = {
+        "presets": [*PRESETS],
+        "follows": {key: p.origin for key, p in PRESETS.items()},
+        "preset_inputs": {key: [*p.input] for key, p in PRESETS.items()},
+    }
+    return Solution(result=result, notes=notes, tables=[table])

@@ -7,6 +7,10 @@ Per layer, with shapes (C, H, W) for maps and (F,) for vectors:
 - pooling: the same size formula (ceil with ceil_mode), no parameters
 - fc: params = (F_in + 1)*F_out; MACs = F_in*F_out
 - BatchNorm: params = 2*C (gamma, beta; running statistics are buffers)
+- receptive field per axis, from r = 1, j = 1, start = 0 at the input (pixel indices):
+  r = r_in + (K_eff-1)*j_in, j = j_in*S, start = start_in + ((K_eff-1)/2 - P)*j_in with
+  K_eff = D(K-1) + 1; residual blocks carry their main path's field (the shortcut does
+  not widen it), inception modules their widest branch's; flatten/fc end it
 
 Sizes come from :func:`dlcalc.engine.cnn.size.out_size`. Pure Python (no NumPy).
 """
@@ -21,6 +25,11 @@ from dlcalc.engine.cnn.size import out_size
 from dlcalc.errors import InputError
 from dlcalc.solution import Step
 
+Axis = tuple[int, int, float]  # receptive field size r, jump j, start (input pixel index)
+Field = tuple[Axis, Axis]  # (H axis, W axis)
+INPUT_FIELD: Field = ((1, 1, 0), (1, 1, 0))
+
+WINDOWS = ("conv", "maxpool", "avgpool", "subsample")
 CONTAINERS = ("seq", "stage", "basicconv", "convrelu", "basic", "bottleneck", "inception")
 
 
@@ -38,6 +47,8 @@ class Rec:
         "acts",
         "children",
         "steps",
+        "field",
+        "geom",
     )
 
     def __init__(self, name: str, node: Node, depth: int) -> None:
@@ -46,6 +57,15 @@ class Rec:
         self.params = self.macs = self.acts = 0
         self.children: list[Rec] = []
         self.steps: list[Step] = []
+        # receptive field per axis (H, W): (size r, jump j, start); None once flattened
+        self.field: Field | None = None
+        # (kernel, stride, pad) as (h, w) pairs: sliding windows, and conv units by their conv
+        self.geom: tuple[tuple[int, int], ...] | None = None
+        a = node.kind in WINDOWS and node.args
+        if node.kind in ("basicconv", "convrelu"):
+            a = node.children[0].args
+        if a:
+            self.geom = (a["k"], a["s"], a.get("p", (0, 0)))
 
 
 class Ctx:
@@ -70,8 +90,16 @@ def shape_text(shape: tuple[int, ...]) -> str:
     return "x".join(str(v) for v in shape)
 
 
-def walk(node: Node, shape: tuple[int, ...], prefix: str, depth: int, ctx: Ctx) -> Rec:
-    """Propagate ``shape`` through ``node``; return its record (children included)."""
+def walk(
+    node: Node,
+    shape: tuple[int, ...],
+    prefix: str,
+    depth: int,
+    ctx: Ctx,
+    field: Field | None = INPUT_FIELD,
+) -> Rec:
+    """Propagate ``shape`` (and the receptive ``field`` of its units) through ``node``;
+    return its record (children included)."""
     if node.kind in ("basic", "bottleneck") and not node.children:  # from the mini-language
         if len(shape) != 3:
             raise ctx.fail(
@@ -89,11 +117,15 @@ def walk(node: Node, shape: tuple[int, ...], prefix: str, depth: int, ctx: Ctx) 
     rec = Rec(name, node, depth)
     if node.kind not in CONTAINERS:
         _leaf(rec, node, shape, ctx)
+        rec.field = _leaf_field(rec, node, shape, field, ctx)
         rec.acts = numel(rec.shape)
         return rec
     if node.kind == "inception":
-        outs = [walk(b, shape, name, depth + 1, ctx) for b in node.children]
+        outs = [walk(b, shape, name, depth + 1, ctx, field) for b in node.children]
         rec.children = outs
+        fields = [o.field for o in outs]
+        if all(f is not None for f in fields):  # the widest branch (a tie: the first)
+            rec.field = max(fields, key=lambda f: (f[0][0], f[1][0]))  # type: ignore[index]
         spatial = {o.shape[1:] for o in outs}
         if len(spatial) != 1:
             raise ctx.fail(
@@ -102,16 +134,16 @@ def walk(node: Node, shape: tuple[int, ...], prefix: str, depth: int, ctx: Ctx) 
             )
         rec.shape = (sum(o.shape[0] for o in outs), *outs[0].shape[1:])
     elif node.kind in ("basic", "bottleneck"):
-        x, shortcut = shape, shape
+        x, shortcut, x_field = shape, shape, field
         for child in node.children:
-            if child.name == "downsample":
-                sub = walk(child, shape, name, depth + 1, ctx)
+            if child.name == "downsample":  # the shortcut: it does not widen the field
+                sub = walk(child, shape, name, depth + 1, ctx, field)
                 shortcut = sub.shape
             elif child.kind == "add":
                 sub = Rec(f"{name}.add", child, depth + 1)
                 if x != shortcut:
                     raise ctx.fail(rec, f"cannot add {shape_text(x)} and {shape_text(shortcut)}")
-                sub.shape, sub.acts = x, numel(x)
+                sub.shape, sub.acts, sub.field = x, numel(x), x_field
                 if ctx.want_steps:
                     sub.steps = [
                         Step(
@@ -121,18 +153,18 @@ def walk(node: Node, shape: tuple[int, ...], prefix: str, depth: int, ctx: Ctx) 
                             shape_text(x),
                         )
                     ]
-            else:
-                sub = walk(child, x, name, depth + 1, ctx)
-                x = sub.shape
+            else:  # the main path
+                sub = walk(child, x, name, depth + 1, ctx, x_field)
+                x, x_field = sub.shape, sub.field
             rec.children.append(sub)
-        rec.shape = x
+        rec.shape, rec.field = x, x_field
     else:  # seq, stage, basicconv, convrelu: in order
         x = shape
         for child in node.children:
-            sub = walk(child, x, name, depth + 1, ctx)
+            sub = walk(child, x, name, depth + 1, ctx, field)
             rec.children.append(sub)
-            x = sub.shape
-        rec.shape = x
+            x, field = sub.shape, sub.field
+        rec.shape, rec.field = x, field
     for sub in rec.children:
         rec.params += sub.params
         rec.macs += sub.macs
@@ -308,3 +340,51 @@ def _leaf(rec: Rec, node: Node, shape: tuple[int, ...], ctx: Ctx) -> None:
                 )
     else:  # pragma: no cover - the parser and presets only make the kinds above
         raise ctx.fail(rec, f"unknown layer kind {kind}")
+
+
+def num(x: float) -> int | float:
+    """3.0 -> 3, 2.5 -> 2.5 (starts are whole or half pixels)."""
+    return int(x) if float(x).is_integer() else float(x)
+
+
+def _leaf_field(
+    rec: Rec, node: Node, shape: tuple[int, ...], field: Field | None, ctx: Ctx
+) -> Field | None:
+    """The receptive field of the layer's output units, per axis (Dang Ha The Hien's
+    receptive field arithmetic): with K_eff = D(K-1) + 1,
+    r = r_in + (K_eff-1)*j_in, j = j_in*S, start = start_in + ((K_eff-1)/2 - P)*j_in."""
+    a, kind = node.args, node.kind
+    if field is None or kind in ("flatten", "fc", "rbf"):
+        return None
+    if kind in SHAPE_KEEPING:
+        return field
+    if kind == "adaptiveavgpool":  # uniform windows only when the size divides
+        (h, w), (oh, ow) = shape[1:], a["out"]
+        if h % oh or w % ow:
+            return None
+        k, s, p, d = (h // oh, w // ow), (h // oh, w // ow), (0, 0), (1, 1)
+    else:
+        k, s, p, d = a["k"], a["s"], a.get("p", (0, 0)), a.get("d", (1, 1))
+    out: list[Axis] = []
+    texts: list[str] = []
+    for (r, j, st), kk, ss, pp, dd in zip(field, k, s, p, d, strict=True):
+        span = dd * (kk - 1) + 1
+        out.append((r + (span - 1) * j, j * ss, st + ((span - 1) / 2 - pp) * j))
+        km1 = f"{kk}-1" if dd == 1 else f"{dd}*({kk}-1)"
+        r2, j2, st2 = out[-1]
+        texts.append(
+            f"r = {r} + ({km1})*{j} = {r2}; j = {j}*{ss} = {j2}; "
+            f"start = {num(st)} + (({km1})/2 - {pp})*{j} = {num(st2)}"
+        )
+    if ctx.want_steps and kind != "adaptiveavgpool":
+        keff = "K" if d == (1, 1) else "D(K-1)+1"
+        formula = (
+            f"r = r_in + ({keff}-1)*j_in; j = j_in*S; start = start_in + (({keff}-1)/2 - P)*j_in"
+        )
+        if d != (1, 1):
+            formula = formula.replace("(D(K-1)+1-1)", "D(K-1)")
+        same = texts[0] == texts[1]
+        text = texts[0] if same else f"H: {texts[0]}; W: {texts[1]}"
+        value = out[0][0] if out[0][0] == out[1][0] else f"{out[0][0]}x{out[1][0]}"
+        rec.steps.append(Step(f"{rec.name}: receptive field", formula, text, value))
+    return out[0], out[1]

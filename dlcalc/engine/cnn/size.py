@@ -63,10 +63,63 @@ def _axis_step(w: Working, name: str, axis: str, sym: str, n, k, s, p, d, ceil_:
     return got
 
 
+SOLVABLE = ("input", "kernel", "stride", "pad", "dilation")
+_RANGES = {"input": (1, 4096), "kernel": (1, 64), "stride": (1, 64), "pad": (0, 64),
+           "dilation": (1, 64)}  # fmt: skip
+MAX_SHOWN = 8  # solutions written out step by step
+
+
+def solve_size(
+    unknown: str,
+    output: tuple[int, int],
+    known: dict[str, tuple[int, int] | None],
+    ceil_: bool,
+) -> Solution:
+    """Every integer value of ``unknown`` (one of SOLVABLE, the same on both axes) in its
+    range (input 1-4096, kernel/stride/dilation 1-64, pad 0-64) for which
+    floor((W + 2P - D(K-1) - 1)/S) + 1 gives ``output`` (H, W); none is a result too."""
+    lo, hi = _RANGES[unknown]
+    w = Working()
+    found: list[int] = []
+    for v in range(lo, hi + 1):
+        geo = {**known, unknown: (v, v)}
+        try:
+            got = tuple(
+                out_size(geo["input"][a], geo["kernel"][a], geo["stride"][a], geo["pad"][a],
+                         geo["dilation"][a], ceil=ceil_)[0]
+                for a in (0, 1)
+            )  # fmt: skip
+        except InputError:
+            continue
+        if got == tuple(output):
+            found.append(v)
+    steps = []
+    for v in found[:MAX_SHOWN]:
+        geo = {**known, unknown: (v, v)}
+        sub = Working()
+        n, k, st, p, d = (geo[x][1] for x in SOLVABLE)
+        _axis_step(sub, "out_w", "", "W", n, k, st, p, d, ceil_)
+        step = sub.steps[-1]
+        step.title = f"{unknown} = {v}: output size"
+        steps.append(step)
+    target = output[1] if output[0] == output[1] else f"{output[0]}x{output[1]}"
+    notes = []
+    if not found:
+        notes.append(f"no integer {unknown} from {lo} to {hi} gives an output of {target}")
+    elif len(found) > MAX_SHOWN:
+        notes.append(f"{len(found)} values work; the first {MAX_SHOWN} are written out")
+    if len(found) > 1 and unknown in ("input", "stride"):
+        notes.append("the floor makes several values give the same output size")
+    result = {"unknown": unknown, "solutions": found, "output": list(output)}
+    sol = w.solution(result, steps=steps, notes=notes)
+    sol.primary = "solutions"
+    return sol
+
+
 def conv_size(
     *,
-    input: tuple[int, int],
-    kernel: tuple[int, int],
+    input: tuple[int, int] | None = None,
+    kernel: tuple[int, int] | None = None,
     stride: tuple[int, int] = (1, 1),
     pad: tuple[int, int] = (0, 0),
     dilation: tuple[int, int] = (1, 1),
@@ -76,13 +129,34 @@ def conv_size(
     in_channels: int | None = None,
     out_channels: int | None = None,
     no_bias: bool = False,
+    output: tuple[int, int] | None = None,
+    solve: str | None = None,
 ) -> Solution:
-    """Output size of a conv/pool layer; with channels, its parameters and MACs.
+    """Output size of a conv/pool layer; with channels, its parameters and MACs; with
+    ``output`` and ``solve`` (one of input, kernel, stride, pad, dilation), every value
+    of the unknown that gives that output (:func:`solve_size`).
 
     Sizes are (H, W) pairs. params = (Kh*Kw*C + 1)*N (no +1 without bias);
     macs = out_h*out_w*N*Kh*Kw*C (transposed: in_h*in_w*N*Kh*Kw*C).
     Named steps: out_h, out_w (one step ``out_w`` when both axes agree), params, macs.
     """
+    if solve is not None or output is not None:
+        if solve is None or output is None:
+            missing = "--solve" if solve is None else "--output"
+            raise InputError(
+                f"{missing}: --output and --solve go together (--output 32 --solve pad: "
+                "which padding gives 32)"
+            )
+        if transposed or in_channels is not None or out_channels is not None:
+            raise InputError("--solve: solves the output size of a plain conv or pooling layer")
+        given = {"input": input, "kernel": kernel, "stride": stride, "pad": pad,
+                 "dilation": dilation}  # fmt: skip
+        for name, value in given.items():
+            if name != solve and value is None:
+                raise InputError(f"--{name}: required (it is not the unknown --solve {solve})")
+        return solve_size(solve, output, given, ceil)
+    if input is None or kernel is None:
+        raise InputError(f"--{'input' if input is None else 'kernel'}: required for conv-size")
     (h, w_), (kh, kw), (sh, sw), (ph, pw), (dh, dw) = input, kernel, stride, pad, dilation
     w = Working()
     if w.lean and not transposed and in_channels is None and out_channels is None:

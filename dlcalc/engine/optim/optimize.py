@@ -25,6 +25,8 @@ from dlcalc.solution import Plot, Solution, Step, Table, fmt
 
 MAX_STEPS = 100_000
 MAX_CELLS = 2_000_000  # steps x variables kept in the trajectory
+# optim compare runs every optimizer: steps x variables x optimizers (about 10 s at most)
+MAX_COMPARE_WORK = 350_000
 SHOW_STEPS = 3  # steps written out in full
 DEFAULT_STEPS = 10
 TABLE_HEAD, TABLE_TAIL = 20, 10  # rows of long trajectory tables
@@ -421,6 +423,12 @@ def optim_compare(
     w = Working()  # its variant rules apply to every optimizer; nothing is kept row by row
     source, theta0, n = _setup("sgd", f, start, None, None, steps, vars, convention)
     assert isinstance(source, Objective)
+    work = n * theta0.size * len(chosen)  # every optimizer runs its own trajectory
+    if work > MAX_COMPARE_WORK:
+        raise LimitError(
+            f"--steps: {n:,} steps x {theta0.size} variables x {len(chosen)} optimizers is "
+            f"more than {MAX_COMPARE_WORK:,} (fewer steps or --optimizers)"
+        )
     given = dict(
         lr=lr,
         momentum=momentum,

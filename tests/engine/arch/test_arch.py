@@ -78,6 +78,13 @@ def test_alexnet_torchvision_by_hand():
         "output_shape": [64, 55, 55],
         "params": 23_296,
         "macs": 55 * 55 * 64 * 11 * 11 * 3,  # 70,276,800
+        "kernel": 11,
+        "stride": 4,
+        "pad": 2,
+        # r = 1 + (11-1)*1 = 11; j = 1*4 = 4; start = 0 + ((11-1)/2 - 2)*1 = 3
+        "receptive_field": 11,
+        "jump": 4,
+        "start": 3,
     }
     # pool1: floor((55 - 3)/2) + 1 = 27; pool2: floor((27 - 3)/2) + 1 = 13; pool5: 6
     assert layer(sol, "pool1")["output_shape"] == [64, 27, 27]
