@@ -126,13 +126,7 @@ def conv(
     )
     result_out = wk.keep("output", out[0] if two_d else out)
     steps.append(
-        Step(
-            "Output",
-            "out = x (*) k" + (" + b" if bias is not None else ""),
-            "",
-            result_out,
-            name="output",
-        )
+        Step("Output", "out = x (*) k" + (" + b" if bias is not None else ""), "", result_out)
     )
     notes = []
     if not (exact_h and exact_w):
@@ -243,7 +237,5 @@ def pool(
     if not (exact_h and exact_w) and not ceil:
         notes.append("the windows do not tile the input: the last rows/columns are unused")
     result_out = wk.keep("output", out[0] if input.ndim == 2 else out)
-    steps.append(
-        Step("Output", f"{op}-pool {kh}x{kw}, stride {sh}x{sw}", "", result_out, name="output")
-    )
+    steps.append(Step("Output", f"{op}-pool {kh}x{kw}, stride {sh}x{sw}", "", result_out))
     return wk.solution({"output": result_out}, steps=steps, notes=notes)

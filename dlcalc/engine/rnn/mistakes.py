@@ -8,6 +8,16 @@ match.
 from dlcalc.engine._working import Mistake
 
 _HY = ("h", "y")
+_RNN = {"x": "1,0.5,-1", "w_hh": 0.5, "w_hx": 1, "b_h": 0, "w_yh": 2}  # the op's example
+# the op's example with a different output gate (there o = f, so o-for-f cannot show)
+_LSTM_O = {
+    "x": "1,2",
+    "weights": {
+        **{f"w_{g}{s}": 0.5 for g in "fioc" for s in "hx"},
+        **{f"b_{g}": 0 for g in "fioc"},
+        "w_ox": 1,
+    },
+}
 _LSTM_RIGHT = "c_t = f_t * c_{t-1} + i_t * c~_t; h_t = o_t * tanh(c_t)"
 
 MISTAKES: dict[str, tuple[Mistake, ...]] = {
@@ -23,12 +33,14 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
             "the bias b_h is missing",
             "h_t = tanh(W_hh h_{t-1} + W_hx x_t + b_h)",
             _HY,
+            example={**_RNN, "b_h": 0.5},
         ),
         Mistake(
             "h0-ignored",
             "the given initial state h_0 was taken as 0",
             "h_1 = tanh(W_hh h_0 + W_hx x_1 + b_h) with the given h_0",
             _HY,
+            example={**_RNN, "h0": 0.5},
         ),
         Mistake(
             "no-recurrence",
@@ -69,6 +81,7 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
             "the output gate was used in place of the forget gate in the cell update",
             _LSTM_RIGHT,
             ("c", "h"),
+            example=_LSTM_O,
         ),
         Mistake(
             "h-without-tanh",

@@ -7,6 +7,8 @@ match.
 
 from dlcalc.engine._working import Mistake
 
+_PCA = {"data": "1,0; 2,3; 4,2; 5,3", "k": 1}  # the op's example
+_CCA = {"x": "1,2; 2,1; 3,4; 4,3; 5,6", "y": "2,1; 3,3; 3,2; 6,5; 5,4", "k": 1}
 _PCA_S = ("std", "scatter", "eigenvalues", "reconstruction_error")
 _PCA_ALL = ("scatter", "eigenvalues", "components", "projected", "explained_variance_ratio")
 _CCA_S = ("sxx", "syy", "sxy", "u", "v")
@@ -25,6 +27,7 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
             "S was divided by n instead of n - 1",
             "with --ddof 1, S = (1/(n-1)) sum_i z_i z_i^T (the sample covariance)",
             _PCA_S,
+            example={**_PCA, "ddof": 1},
         ),
         Mistake(
             "not-centred",
@@ -49,6 +52,7 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
             "the data were centred but not divided by their standard deviations",
             "with --standardize, z_i = (x_i - m) / s, so S is the correlation matrix",
             _PCA_ALL,
+            example={**_PCA, "standardize": True},
         ),
     ),
     "cca": (
@@ -63,6 +67,7 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
             "the covariances were divided by n instead of n - 1",
             "with --ddof 1, S_xx = (1/(n-1)) sum_i (x_i - m_x)(x_i - m_x)^T, S_yy, S_xy likewise",
             _CCA_S,
+            example={**_CCA, "ddof": 1},
         ),
         Mistake(
             "not-centred",
@@ -75,6 +80,7 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
             "the ridge reg*I was not added to S_xx and S_yy",
             "S_xx + reg I and S_yy + reg I",
             ("sxx", "syy", "correlations", "u", "v"),
+            example={**_CCA, "reg": 0.5},
         ),
         Mistake(
             "no-whitening",

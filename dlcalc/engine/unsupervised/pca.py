@@ -73,8 +73,7 @@ def pca(
     else:
         divisor = n if w.slip("population-cov") else n - 1
     not_centred = w.slip("not-centred")
-    if standardize and w.slip("standardize-forgotten"):
-        standardize = False
+    unscaled = standardize and w.slip("standardize-forgotten")  # s found, never divided by
     smallest = k < d and w.slip("smallest-component")
     flipped = w.slip("component-sign")
     over = "n" if divisor == n else "(n-1)"
@@ -105,7 +104,7 @@ def pca(
                 "(standard deviation 0), so it cannot be standardised"
             )
         std = np.asarray(w.keep("std", std), dtype=float).reshape(d)
-        z = z / std
+        z = z if unscaled else z / std
         steps.append(
             Step(
                 "Standard deviations",
