@@ -73,7 +73,7 @@ def conv(
         stride = (1, 1)
     if pad != (0, 0) and wk.slip("no-padding"):
         pad = (0, 0)
-    if (kh > 1 or kw > 1) and wk.slip("flipped-kernel"):
+    if not np.array_equal(k, k[:, :, ::-1, ::-1]) and wk.slip("flipped-kernel"):
         k = k[:, :, ::-1, ::-1]  # true convolution: the kernel rotated by 180 degrees
     if bias is not None and np.any(bias) and wk.slip("no-bias"):
         bias = None

@@ -34,6 +34,19 @@ def test_answer_keys():
     assert ops.get("pool").answers == ("output",)
 
 
+def test_a_bare_55_marks_both_output_sizes():
+    # AlexNet conv1: (227 - 11)/4 + 1 = 55 along both axes
+    args = {"input": 227, "kernel": 11, "stride": 4}
+    report = ops.run("conv-size", args).check("55")
+    assert report["ok"] and sorted(i["key"] for i in report["items"]) == ["out_h", "out_w"]
+    # (227 - 11)/4 = 54: the +1 is missing (named on out_w; a square layer computes one
+    # step out_w, which out_h repeats)
+    report = ops.run("conv-size", args).check("54")
+    verdicts = {i["key"]: i for i in report["items"]}
+    assert verdicts["out_w"]["mistake"]["id"] == "no-plus-one"
+    assert not report["ok"]
+
+
 # ---------------------------------------------------------------- conv
 
 
@@ -44,6 +57,11 @@ def test_conv_flipped_kernel():
     plain, slip = under("conv", "flipped-kernel", {"input": X3, "kernel": K2})
     assert mat(plain["output"]) == RIGHT
     assert mat(slip["output"]) == [[23, 33], [53, 63]]
+
+
+def test_conv_flip_not_consulted_for_a_kernel_symmetric_under_rotation():
+    # [[1, 2], [2, 1]] rotated by 180 degrees is itself: the flip cannot show
+    assert "flipped-kernel" not in ops.run("conv", {"input": X3, "kernel": "1,2; 2,1"}).slips
 
 
 def test_conv_bias_forgotten():

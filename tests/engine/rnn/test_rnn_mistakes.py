@@ -275,3 +275,21 @@ def test_vanishing_slides_example_under_the_slips():
     assert sol.replay(rule="times-not-power")["value"] == pytest.approx(1010, rel=1e-12)
     assert sol.replay(rule="linear-growth")["value"] == pytest.approx(11, rel=1e-12)
     assert {m.id for m in MISTAKES["vanishing"]} <= set(sol.slips)
+
+
+# ---------------------------------------------------------------- through the marker
+
+
+def test_marker_names_the_forgotten_tanh_and_follows_y_through():
+    # h = 1.3, 2.75 (no tanh, above); y = 2h = 2.6, 5.5 follows from the student's own h
+    report = ops.run("rnn", RNN).check(h="1.3,2.75", y="2.6,5.5")
+    items = {i["key"]: i for i in report["items"]}
+    assert items["h"]["verdict"] == "mistake" and items["h"]["mistake"]["id"] == "no-tanh"
+    assert items["y"]["verdict"] == "follow_through"
+
+
+def test_marker_follows_an_lstm_cell_through_to_h():
+    # the student's c = 2, 1.8 (wrong): h = 0.25 tanh(2) = 0.241007, 0.25 tanh(1.8) = 0.236702
+    report = ops.run("lstm", {**LSTM, "x": "1,1"}).check(c="2,1.8", h="0.241007,0.236702")
+    items = {i["key"]: i for i in report["items"]}
+    assert items["h"]["verdict"] == "follow_through"

@@ -275,3 +275,12 @@ def test_api_takes_ddof():
     import dlcalc
 
     assert close(dlcalc.pca(data=SMITH["data"], ddof=1)["scatter"], SMITH_COV, 5e-10)
+
+
+def test_marker_names_the_n_minus_1_divisor():
+    # the published (n - 1) eigenvalues given where the slides' 1/n is asked for
+    report = ops.run("pca", SMITH).check(eigenvalues="1.284,0.04908")
+    (item,) = report["items"]
+    assert item["verdict"] == "mistake" and item["mistake"]["id"] == "sample-cov"
+    # and with --ddof 1 they are right
+    assert ops.run("pca", {**SMITH, "ddof": 1}).check(eigenvalues="1.284,0.04908")["ok"]
