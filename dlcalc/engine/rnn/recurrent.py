@@ -244,13 +244,14 @@ def bptt(
     loss_formula = "E = 1/2 (y_T - target)^2" if loss == "half" else "E = (y_T - target)^2"
     half = "1/2 " if loss == "half" else ""
     steps += [
-        Step("Output", f"y_{t_len} = w_yh h_{t_len}", f"{fmt(w_yh)}*{term(h[-1])}", y_t),
-        Step("Loss", loss_formula, f"{half}({fmt(y_t)} - {term(target)})^2", e_value),
+        Step("Output", f"y_{t_len} = w_yh h_{t_len}", f"{fmt(w_yh)}*{term(h[-1])}", y_t, name="y"),
+        Step("Loss", loss_formula, f"{half}({fmt(y_t)} - {term(target)})^2", e_value, name="loss"),
         Step(
             "dE/dy_T",
             "dE/dy_T = y_T - target" if loss == "half" else "dE/dy_T = 2 (y_T - target)",
             f"{'' if loss == 'half' else '2*'}({fmt(y_t)} - {term(target)})",
             de_dy,
+            name="de_dy",
         ),
     ]
     for t in range(min(t_len, MAX_SHOWN_STEPS)):
@@ -270,6 +271,7 @@ def bptt(
             f"dE/dw_hh = dE/dy_{t_len} * dy_{t_len}/dh_{t_len} * dh_{t_len}/dw_hh",
             f"{fmt(de_dy)}*{term(w_yh)}*{term(g[-1])}",
             grad,
+            name="grad",
         )
     )
     shown = " * ".join(f"({fmt(d[t])}*{term(w_hh)})" for t in range(1, min(t_len, 6)))
