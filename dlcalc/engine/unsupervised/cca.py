@@ -70,8 +70,7 @@ def cca(
     over = "n" if divisor == n else "(n-1)"
 
     (mx, zx), (my, zy) = centre(x, "x"), centre(y, "y")
-    mx = np.asarray(w.keep("mean_x", mx), dtype=float).reshape(p)
-    my = np.asarray(w.keep("mean_y", my), dtype=float).reshape(q)
+    mx, my = _kept(w, "mean_x", mx, (p,)), _kept(w, "mean_y", my, (q,))
     zx = x.astype(float) if not_centred else x - mx
     zy = y.astype(float) if not_centred else y - my
     sxx = _kept(w, "sxx", scatter(zx, "x", divisor) + reg * np.eye(p), (p, p))
@@ -146,7 +145,7 @@ def cca(
             dvals,
         )
     )
-    corr = np.asarray(w.keep("correlations", dvals[:k]), dtype=float).reshape(k)
+    corr = _kept(w, "correlations", dvals[:k], (k,))
     corr_sub = ""
     if ex:
         corr_sub += (
@@ -164,8 +163,7 @@ def cca(
         v = syy_is @ wvt.T[:, :k]
     signs = sign_rule(u.T)
     u, v = u * signs, v * signs
-    u = np.asarray(w.keep("u", u), dtype=float).reshape(p, k)
-    v = np.asarray(w.keep("v", v), dtype=float).reshape(q, k)
+    u, v = _kept(w, "u", u, (p, k)), _kept(w, "v", v, (q, k))
     steps += [
         Step(
             "Projection matrix U",
@@ -213,7 +211,7 @@ def cca(
     return w.solution(result, steps=steps, notes=notes)
 
 
-def _kept(w: Working, name: str, value: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+def _kept(w: Working, name: str, value: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """``value`` named for checking and replay (a student's own matrix, reshaped)."""
     kept = w.keep(name, value)
     return value if kept is value else np.asarray(kept, dtype=float).reshape(shape)

@@ -84,7 +84,7 @@ def pca(
         ex = pca_exact(x, k=k, standardize=standardize, ddof=ddof)
 
     mean, z = centre(x, "data")
-    mean = np.asarray(w.keep("mean", mean), dtype=float).reshape(d)
+    mean = _kept(w, "mean", mean, (d,))
     z = x.astype(float) if not_centred else x - mean
     steps = [
         Step(
@@ -103,7 +103,7 @@ def pca(
                 f"--standardize: column {flat[0] + 1} of --data is constant "
                 "(standard deviation 0), so it cannot be standardised"
             )
-        std = np.asarray(w.keep("std", std), dtype=float).reshape(d)
+        std = _kept(w, "std", std, (d,))
         z = z if unscaled else z / std
         steps.append(
             Step(
@@ -113,7 +113,7 @@ def pca(
                 std,
             )
         )
-    z = np.asarray(w.keep("z", z), dtype=float).reshape(n, d)
+    z = _kept(w, "z", z, (n, d))
     steps.append(
         Step(
             "Standardised data" if standardize else "Centred data",
@@ -150,15 +150,15 @@ def pca(
 
     u_full, sv, _ = np.linalg.svd(s_mat)
     eig = clean(sv, total)
-    eig = np.asarray(w.keep("eigenvalues", eig), dtype=float).reshape(d)
+    eig = _kept(w, "eigenvalues", eig, (d,))
     vecs = u_full.T
     vecs = clean(vecs * sign_rule(vecs)[:, None], 1.0)
-    order = np.arange(d)[::-1] if smallest else np.arange(d)  # smallest: the wrong end
-    chosen = eig[order]
-    comps = vecs[order][:k]
+    chosen, comps = eig, vecs[:k]
+    if smallest:  # the wrong end: the eigenvectors of the smallest eigenvalues
+        chosen, comps = eig[::-1], vecs[::-1][:k]
     if flipped:
         comps = -comps + 0.0
-    comps = np.asarray(w.keep("components", comps), dtype=float).reshape(k, d)
+    comps = _kept(w, "components", comps, (k, d))
     if d in (2, 3):
         steps.append(_charpoly_step(s_mat, eig, ex))
     steps.append(
@@ -196,7 +196,7 @@ def pca(
         )
 
     projected = clean(z @ comps.T, float(np.abs(z).max()))
-    projected = np.asarray(w.keep("projected", projected), dtype=float).reshape(n, k)
+    projected = _kept(w, "projected", projected, (n, k))
     terms = " + ".join(f"{fmt(a)}*{paren(b)}" for a, b in zip(comps[0], z[0], strict=True))
     steps.append(
         Step(
@@ -216,7 +216,7 @@ def pca(
         )
     )
     ratio = chosen[:k] / eig.sum()
-    ratio = np.asarray(w.keep("explained_variance_ratio", ratio), dtype=float).reshape(k)
+    ratio = _kept(w, "explained_variance_ratio", ratio, (k,))
     steps.append(
         Step(
             "Explained variance ratio",
@@ -288,6 +288,13 @@ def pca(
         notes += ex["notes"]
     plots = [_plot(x, mean, std, comps[0], projected[:, 0])] if plot else []
     return w.solution(result, steps=steps, notes=notes, plots=plots)
+
+
+def _kept(w: Working, name: str, value: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """``value`` named for checking and replay; a student's own value comes back as an
+    array of ``shape`` (a plain run gets ``value`` itself, layout and all)."""
+    kept = w.keep(name, value)
+    return value if kept is value else np.asarray(kept, dtype=float).reshape(shape)
 
 
 def _variance_terms(y1: np.ndarray, var_y: np.ndarray, divisor: int) -> str:
