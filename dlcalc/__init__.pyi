@@ -280,6 +280,7 @@ def pca(
     data: ArrayLike,
     k: int = ...,
     standardize: bool = ...,
+    ddof: int = ...,
     project: ArrayLike | None = ...,
     exact: bool = ...,
     plot: bool = ...,
@@ -288,7 +289,13 @@ def pca(
     ...
 
 def cca(
-    *, x: ArrayLike, y: ArrayLike, k: int = ..., reg: float = ..., exact: bool = ...
+    *,
+    x: ArrayLike,
+    y: ArrayLike,
+    k: int = ...,
+    reg: float = ...,
+    ddof: int = ...,
+    exact: bool = ...,
 ) -> Solution:
     """Canonical correlation analysis: S_xx, S_yy, S_xy and the canonical pairs."""
     ...

@@ -19,7 +19,8 @@ OPS = [
             "ceil_mode does; --transposed gives (W-1)S - 2P + D(K-1) + output_padding + 1. "
             "With --in-channels/--out-channels also params = (K*K*C + 1)*N and MACs. "
             "Backwards: --output 32 --solve pad lists every padding (likewise input, kernel, "
-            "stride, dilation) that gives that output, with the working for each."
+            "stride, dilation) that gives that output, with the working for each. "
+            "Answer keys: out_h and out_w (a bare --check 55 marks both)."
         ),
         params=(
             Param("input", "size", "input size W or HxW (required unless solved for)"),
@@ -41,6 +42,7 @@ OPS = [
             ),
         ),
         result_keys=("out_w", "out_h", "exact", "params", "macs", "solutions", "unknown", "output"),
+        answers=("out_h", "out_w"),
         example={"input": 227, "kernel": 11, "stride": 4, "in_channels": 3, "out_channels": 96},
     ),
     Op(
@@ -50,7 +52,8 @@ OPS = [
         summary="2-D convolution (cross-correlation) of a map with a kernel.",
         description=(
             "out[i,j] = b + sum_{c,u,v} x[c, iS+uD-P, jS+vD-P] * k[c,u,v], as in deep-learning "
-            "libraries (no kernel flip). Input HxW or CxHxW (JSON); kernel KxK or NxCxKxK."
+            "libraries (no kernel flip). Input HxW or CxHxW (JSON); kernel KxK or NxCxKxK. "
+            "Answer key: output."
         ),
         params=(
             Param("input", "tensor", "input map: matrix or CxHxW JSON", default=REQUIRED),
@@ -59,6 +62,7 @@ OPS = [
             Param("bias", "vector", "one bias per output channel"),
         ),
         result_keys=("output",),
+        answers=("output",),
         example={"input": "1,2,3; 4,5,6; 7,8,9", "kernel": "1,0; 0,-1"},
     ),
     Op(
@@ -68,7 +72,7 @@ OPS = [
         summary="Max or average pooling of a map.",
         description=(
             "Windows of KxK every S (default S = K); max pads with -inf, avg counts padded "
-            "zeros in the divisor (PyTorch's count_include_pad=True)."
+            "zeros in the divisor (PyTorch's count_include_pad=True). Answer key: output."
         ),
         params=(
             Param("input", "tensor", "input map: matrix or CxHxW JSON", default=REQUIRED),
@@ -79,6 +83,7 @@ OPS = [
             Param("ceil", "bool", "round the output size up (ceil_mode)", default=False),
         ),
         result_keys=("output",),
+        answers=("output",),
         example={"input": "-1,2,0,0; 0,1,3,-2; 0,0,-1,4; 3,-1,-2,-2", "size": 2},
     ),
 ]

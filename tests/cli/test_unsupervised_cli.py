@@ -61,7 +61,7 @@ def test_pca_plain_working(cli):
         (["--check", "eigenvalues=3.346,0.654"], 0),
         (["--check", "reconstruction_error=0.654"], 0),
         (["--check", "reconstruction_error=0.7"], 1),
-        (["--check", "3,2"], 0),  # primary answer: the mean
+        (["--check", "mean=3,2"], 0),  # the answer keys are now components and eigenvalues
         # u1 = (5, sqrt(29) - 2)/sqrt(58 - 4 sqrt(29)) = (5, 3.385165)/6.038157 = (0.828, 0.561)
         (["--check", "components=0.828,0.561"], 0),
         (["--check", "components=-0.828,-0.561"], 1),  # sign rule: largest entry positive

@@ -11,6 +11,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from dlcalc.engine._shapes import MAX_ELEMENTS
+from dlcalc.engine._working import Working
 from dlcalc.engine.cnn.size import out_size
 from dlcalc.errors import InputError, LimitError
 from dlcalc.solution import Solution, Step, as_exact, fmt
@@ -66,6 +67,16 @@ def conv(
     n, kc, kh, kw = k.shape
     if kc != c:
         raise InputError(f"--kernel: expected {c} input channel(s) to match --input, got {kc}")
+    wk = Working()
+    # the classic slips, consulted where they can show (plain runs use the given values)
+    if stride != (1, 1) and wk.slip("stride-ignored"):
+        stride = (1, 1)
+    if pad != (0, 0) and wk.slip("no-padding"):
+        pad = (0, 0)
+    if not np.array_equal(k, k[:, :, ::-1, ::-1]) and wk.slip("flipped-kernel"):
+        k = k[:, :, ::-1, ::-1]  # true convolution: the kernel rotated by 180 degrees
+    if bias is not None and np.any(bias) and wk.slip("no-bias"):
+        bias = None
     (sh, sw), (ph, pw), (dh, dw) = stride, pad, dilation
     out_h, exact_h = out_size(h, kh, sh, ph, dh, axis="height")
     out_w, exact_w = out_size(w, kw, sw, pw, dw, axis="width")
@@ -113,7 +124,7 @@ def conv(
             first,
         )
     )
-    result_out = out[0] if two_d else out
+    result_out = wk.keep("output", out[0] if two_d else out)
     steps.append(
         Step("Output", "out = x (*) k" + (" + b" if bias is not None else ""), "", result_out)
     )
@@ -122,7 +133,7 @@ def conv(
         notes.append("the stride does not tile the padded input: the last rows/columns are unused")
     if ph or pw:
         notes.append(f"the input is zero-padded by {ph} row(s) and {pw} column(s) on each side")
-    return Solution(result={"output": result_out}, steps=steps, notes=notes)
+    return wk.solution({"output": result_out}, steps=steps, notes=notes)
 
 
 def pool(
@@ -149,6 +160,15 @@ def pool(
         raise InputError(
             f"--pad: must be at most half the pool size ({kh // 2}x{kw // 2}), got {ph}x{pw}"
         )
+    wk = Working()
+    # the classic slips, consulted where they can show (plain runs use the given values)
+    if mode == "avg" and wk.slip("max-not-avg"):
+        mode = "max"
+    elif mode == "max" and wk.slip("avg-not-max"):
+        mode = "avg"
+    exclude_pad = mode == "avg" and (ph or pw) and wk.slip("exclude-pad")
+    if (sh, sw) != (1, 1) and wk.slip("stride-one"):
+        sh, sw = 1, 1
     out_h, exact_h = out_size(h, kh, sh, ph, ceil=ceil, axis="height")
     out_w, exact_w = out_size(w, kw, sw, pw, ceil=ceil, axis="width")
     need_h, need_w = (out_h - 1) * sh + kh, (out_w - 1) * sw + kw
@@ -168,8 +188,12 @@ def pool(
     else:
         starts_h = np.arange(out_h) * sh - ph
         starts_w = np.arange(out_w) * sw - pw
-        len_h = np.minimum(starts_h + kh, h + ph) - starts_h
-        len_w = np.minimum(starts_w + kw, w + pw) - starts_w
+        if exclude_pad:  # count_include_pad=False: only the real entries of each window
+            len_h = np.minimum(starts_h + kh, h) - np.maximum(starts_h, 0)
+            len_w = np.minimum(starts_w + kw, w) - np.maximum(starts_w, 0)
+        else:
+            len_h = np.minimum(starts_h + kh, h + ph) - starts_h
+            len_w = np.minimum(starts_w + kw, w + pw) - starts_w
         divisor = np.outer(len_h, len_w)
         out = win.sum(axis=(-2, -1)) / divisor
 
@@ -212,6 +236,6 @@ def pool(
         notes.append(f"the working lists {listed} of {total} windows")
     if not (exact_h and exact_w) and not ceil:
         notes.append("the windows do not tile the input: the last rows/columns are unused")
-    result_out = out[0] if input.ndim == 2 else out
+    result_out = wk.keep("output", out[0] if input.ndim == 2 else out)
     steps.append(Step("Output", f"{op}-pool {kh}x{kw}, stride {sh}x{sw}", "", result_out))
-    return Solution(result={"output": result_out}, steps=steps, notes=notes)
+    return wk.solution({"output": result_out}, steps=steps, notes=notes)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from dlcalc import parse
+from dlcalc.engine._working import Working
 from dlcalc.engine.rnn.recurrent import affine_text, as_sequence, square, term, vec_text
 from dlcalc.errors import ComputationError, InputError
 from dlcalc.solution import Solution, Step, Table
@@ -131,15 +132,31 @@ def lstm(
     out = {k: np.empty((t_len, nh)) for k in ("f", "i", "o", "c_tilde", "c", "h")}
     pre = np.empty((t_len, 4 * nh))
     steps: list[Step] = []
+    wk = Working()
+    # the classic slips (a plain run uses none); o-for-f shows only once c_prev is nonzero
+    o_for_f = (t_len > 1 or bool(np.any(c))) and wk.slip("o-for-f")
+    no_input_gate = wk.slip("no-input-gate")
+    sigmoid_candidate = wk.slip("sigmoid-candidate")
+    h_without_tanh = wk.slip("h-without-tanh")
+
+    def keep(name: str, value: np.ndarray, t: int) -> np.ndarray:
+        return np.asarray(wk.keep(name, value, at=t), dtype=float).reshape(nh)
+
     for t in range(t_len):
         with np.errstate(over="ignore", invalid="ignore"):
             z = w_h @ h + z_x[t]
         if not np.isfinite(z).all():
             raise ComputationError(f"t = {t + 1}: a gate pre-activation overflows")
         zf, zi, zo, zc = z.reshape(4, nh)
-        f_t, i_t, o_t, c_tilde = _sigmoid(zf), _sigmoid(zi), _sigmoid(zo), np.tanh(zc)
-        c_new = f_t * c + i_t * c_tilde
-        h_new = o_t * np.tanh(c_new)
+        f_t, i_t, o_t = (
+            keep("f", _sigmoid(zf), t),
+            keep("i", _sigmoid(zi), t),
+            keep("o", _sigmoid(zo), t),
+        )
+        c_tilde = keep("c_tilde", _sigmoid(zc) if sigmoid_candidate else np.tanh(zc), t)
+        keep_gate = o_t if o_for_f else f_t
+        c_new = keep("c", keep_gate * c + (1.0 if no_input_gate else i_t) * c_tilde, t)
+        h_new = keep("h", o_t * (c_new if h_without_tanh else np.tanh(c_new)), t)
         pre[t] = z
         for key, v in (("f", f_t), ("i", i_t), ("o", o_t), ("c_tilde", c_tilde)):
             out[key][t] = v
@@ -160,7 +177,7 @@ def lstm(
             for t in range(t_len)
         ],
     )
-    return Solution(result=out, steps=steps, notes=notes, tables=[table])
+    return wk.solution(out, steps=steps, notes=notes, tables=[table])
 
 
 def _state(v: np.ndarray, nh: int, name: str) -> np.ndarray:

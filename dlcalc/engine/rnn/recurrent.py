@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from dlcalc.engine._shapes import expect_shape
+from dlcalc.engine._working import Working
 from dlcalc.errors import ComputationError, InputError
 from dlcalc.solution import Solution, Step, Table, fmt
 
@@ -102,14 +103,28 @@ def rnn(
     xs, notes = as_sequence(x, w_hx.shape[1], source="--w-hx")
     b = as_bias(b_h, nh, "b_h")
     h = np.zeros(nh) if h0 is None else as_bias(h0, nh, "h0")
+    w = Working()
+    # the classic slips, consulted where they can show (a plain run uses none of them)
+    if np.any(b) and w.slip("no-bias"):
+        b = np.zeros(nh)
+    if np.any(h) and w.slip("h0-ignored"):
+        h = np.zeros(nh)
+    no_tanh = w.slip("no-tanh")
+    no_recurrence = (
+        bool(np.any(w_hh)) and (xs.shape[0] > 1 or np.any(h)) and w.slip("no-recurrence")
+    )
+    y_of_a = w.slip("y-before-tanh")
     t_len = xs.shape[0]
     hs, ys, pre = np.empty((t_len, nh)), np.empty((t_len, w_yh.shape[0])), np.empty((t_len, nh))
     steps: list[Step] = []
     for t in range(t_len):
         with np.errstate(over="ignore", invalid="ignore"):
-            a = w_hh @ h + w_hx @ xs[t] + b
-            h_new = np.tanh(a)
-            pre[t], hs[t], ys[t] = a, h_new, w_yh @ h_new
+            a = (0.0 if no_recurrence else w_hh @ h) + w_hx @ xs[t] + b
+            h_new = np.asarray(w.keep("h", a if no_tanh else np.tanh(a), at=t), dtype=float)
+            h_new = h_new.reshape(nh)
+            y_new = w_yh @ (a if y_of_a else h_new)
+            y_new = np.asarray(w.keep("y", y_new, at=t), dtype=float).reshape(w_yh.shape[0])
+            pre[t], hs[t], ys[t] = a, h_new, y_new
         if not (np.isfinite(a).all() and np.isfinite(ys[t]).all()):
             raise ComputationError(f"t = {t + 1}: the pre-activation or output overflows")
         if t < MAX_SHOWN_STEPS:
@@ -147,7 +162,7 @@ def rnn(
             for t in range(t_len)
         ],
     )
-    return Solution(result={"h": hs, "y": ys}, steps=steps, notes=notes, tables=[table])
+    return w.solution({"h": hs, "y": ys}, steps=steps, notes=notes, tables=[table])
 
 
 def bptt(
@@ -173,19 +188,26 @@ def bptt(
     """
     xs = x.reshape(-1)
     t_len = xs.size
+    w = Working()
     h = np.empty(t_len + 1)
     h[0] = h0
     a = np.empty(t_len)
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(t_len):
             a[t] = w_hh * h[t] + w_hx * xs[t] + b_h
-            h[t + 1] = np.tanh(a[t])
+            h[t + 1] = float(w.keep("h", np.tanh(a[t]), at=t))
         d = 1.0 - h[1:] ** 2  # (tanh)'(a_t)
-        y_t = float(w_yh * h[-1])
+        # the classic slips of the backward pass (a plain run uses none of them)
+        if w.slip("no-tanh-prime"):
+            d = np.ones(t_len)
+        elif w.slip("tanh-prime-of-a"):
+            d = 1.0 - a**2
+        direct = t_len > 1 and w_hh != 0 and w.slip("no-recurrent-term")
+        y_t = float(w.keep("y", float(w_yh * h[-1])))
         scale = 1.0 if loss == "half" else 2.0
         err = y_t - target
-        e_value = 0.5 * scale * err * err
-        de_dy = scale * err
+        e_value = float(w.keep("loss", 0.5 * scale * err * err))
+        de_dy = float(w.keep("de_dy", scale * err))
         de_dh = de_dy * w_yh
     if not (np.isfinite(a).all() and math.isfinite(e_value) and math.isfinite(de_dh)):
         raise ComputationError("the forward pass or the loss overflows: the inputs are too large")
@@ -194,15 +216,16 @@ def bptt(
     g_b = np.zeros(t_len + 1)  # dh_t/db_h
     factors = d[1:] * w_hh  # dh_t/dh_{t-1} for t = 2..T
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        back = 0.0 if direct else w_hh  # the recurrent term w_hh dh_{t-1}/dw (dropped: direct)
         for t in range(t_len):
-            g[t + 1] = d[t] * (h[t] + w_hh * g[t])
-            g_x[t + 1] = d[t] * (xs[t] + w_hh * g_x[t])
-            g_b[t + 1] = d[t] * (1.0 + w_hh * g_b[t])
+            g[t + 1] = float(w.keep("dh_dw", d[t] * (h[t] + back * g[t]), at=t))
+            g_x[t + 1] = d[t] * (xs[t] + back * g_x[t])
+            g_b[t + 1] = d[t] * (1.0 + back * g_b[t])
         product = float(np.prod(factors))
         # contribution of step k: dE/dh_T * prod_{j>k} factor_j * (tanh)'(a_k) h_{k-1}
         tail = np.append(np.cumprod(factors[::-1])[::-1], 1.0)
         contributions = de_dh * tail * d * h[:-1]
-        grad = float(de_dh * g[-1])
+        grad = float(w.keep("grad", float(de_dh * g[-1])))
     finite = [contributions, g, g_x, g_b, product, grad]
     if not all(np.isfinite(v).all() for v in finite):
         raise ComputationError("the gradient overflows: the (tanh)' w_hh factors explode")
@@ -221,13 +244,14 @@ def bptt(
     loss_formula = "E = 1/2 (y_T - target)^2" if loss == "half" else "E = (y_T - target)^2"
     half = "1/2 " if loss == "half" else ""
     steps += [
-        Step("Output", f"y_{t_len} = w_yh h_{t_len}", f"{fmt(w_yh)}*{term(h[-1])}", y_t),
-        Step("Loss", loss_formula, f"{half}({fmt(y_t)} - {term(target)})^2", e_value),
+        Step("Output", f"y_{t_len} = w_yh h_{t_len}", f"{fmt(w_yh)}*{term(h[-1])}", y_t, name="y"),
+        Step("Loss", loss_formula, f"{half}({fmt(y_t)} - {term(target)})^2", e_value, name="loss"),
         Step(
             "dE/dy_T",
             "dE/dy_T = y_T - target" if loss == "half" else "dE/dy_T = 2 (y_T - target)",
             f"{'' if loss == 'half' else '2*'}({fmt(y_t)} - {term(target)})",
             de_dy,
+            name="de_dy",
         ),
     ]
     for t in range(min(t_len, MAX_SHOWN_STEPS)):
@@ -247,6 +271,7 @@ def bptt(
             f"dE/dw_hh = dE/dy_{t_len} * dy_{t_len}/dh_{t_len} * dh_{t_len}/dw_hh",
             f"{fmt(de_dy)}*{term(w_yh)}*{term(g[-1])}",
             grad,
+            name="grad",
         )
     )
     shown = " * ".join(f"({fmt(d[t])}*{term(w_hh)})" for t in range(1, min(t_len, 6)))
@@ -280,8 +305,8 @@ def bptt(
             for t in range(t_len)
         ],
     )
-    return Solution(
-        result={
+    return w.solution(
+        {
             "grad": grad,
             "loss": e_value,
             "y": y_t,
@@ -313,6 +338,9 @@ def vanishing(*, factor: float, steps: int) -> Solution:
     still gives the exact order of magnitude.
     """
     f, n = float(factor), int(steps)
+    w = Working()
+    if n >= 1 and w.slip("one-fewer-factor"):
+        n -= 1  # F^(N-1): one factor short
     regime = "vanishing" if abs(f) < 1 else "exploding" if abs(f) > 1 else "stable"
     sign = -1.0 if f < 0 and n % 2 else 1.0
     if f == 0:
@@ -327,6 +355,16 @@ def vanishing(*, factor: float, steps: int) -> Solution:
             value = float(f**n)
         except OverflowError:  # at the edge of the float range
             overflow, value = True, sign * _FLOAT_MAX
+    slipped = None
+    if w.slip("times-not-power"):
+        slipped = f * n  # F*N: the factors added up instead of multiplied
+    elif w.slip("linear-growth"):
+        slipped = 1.0 + n * (f - 1.0)  # 1 + N(F - 1): growth taken as linear
+    if slipped is not None:
+        value, overflow = slipped, False
+        sign = -1.0 if value < 0 else 1.0
+        log10 = math.log10(abs(value)) if value else None
+    value = w.keep("value", value)
     if log10 is None:
         sci = "0"
     else:
@@ -362,8 +400,8 @@ def vanishing(*, factor: float, steps: int) -> Solution:
         ["steps", "F^steps", "log10 |F^steps|"],
         [[t, _power_text(f, t), "" if f == 0 else f"{t * math.log10(abs(f)):.4g}"] for t in marks],
     )
-    return Solution(
-        result={
+    return w.solution(
+        {
             "value": value,
             "regime": regime,
             "log10_abs": log10,

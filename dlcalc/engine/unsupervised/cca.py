@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from dlcalc.engine._working import Working
 from dlcalc.engine.unsupervised.common import (
     centre,
     check_k,
@@ -34,6 +35,7 @@ def cca(
     y: np.ndarray,
     k: int = 1,
     reg: float = 0.0,
+    ddof: int = 0,
     exact: bool = False,
 ) -> Solution:
     """CCA of two views of n samples, keeping k canonical pairs.
@@ -43,26 +45,45 @@ def cca(
     S_xx^-1/2 S_xy S_yy^-1/2 = W_u D W_v^T; correlations = diag(D)[:k] (descending);
     U = S_xx^-1/2 W_u[:, :k] (p x k), V = S_yy^-1/2 W_v[:, :k] (q x k), so that
     u^T S_xx u = v^T S_yy v = 1 and u^T S_xy v = rho. Sign: each u column's largest-|.|
-    entry positive, its v column flipped with it.
+    entry positive, its v column flipped with it. ``ddof=1``: S_xx, S_yy, S_xy divide by
+    n - 1 (the correlations do not change unless reg > 0; U and V scale by sqrt((n-1)/n)).
+    Named values, in computing order: mean_x, mean_y, sxx, syy, sxy, correlations, u, v.
     """
     n, p = check_samples(x, "x")
     if y.shape[0] != n:
         raise InputError(f"--y: expected {n} rows (the same samples as --x), got {y.shape[0]}")
     q = y.shape[1]
     check_k(k, min(p, q), f"min(p, q) for p = {p} columns of --x and q = {q} of --y")
+    if ddof not in (0, 1):
+        raise InputError(f"--ddof: expected 0 (divide by n) or 1 (divide by n - 1), got {ddof}")
+    w = Working()
+    # the classic slips, consulted where they can show (a plain run uses none of them)
+    if ddof == 0:
+        divisor = n - 1 if w.slip("sample-cov") else n
+    else:
+        divisor = n if w.slip("population-cov") else n - 1
+    not_centred = w.slip("not-centred")
+    if reg and w.slip("no-reg"):
+        reg = 0.0
+    unwhitened = w.slip("no-whitening")
+    uv_unwhitened = w.slip("uv-not-whitened")
+    over = "n" if divisor == n else "(n-1)"
 
     (mx, zx), (my, zy) = centre(x, "x"), centre(y, "y")
-    sxx = scatter(zx, "x") + reg * np.eye(p)
-    syy = scatter(zy, "y") + reg * np.eye(q)
-    sxy = cross_scatter(zx, zy, "x")
+    mx, my = _kept(w, "mean_x", mx, (p,)), _kept(w, "mean_y", my, (q,))
+    zx = x.astype(float) if not_centred else x - mx
+    zy = y.astype(float) if not_centred else y - my
+    sxx = _kept(w, "sxx", scatter(zx, "x", divisor) + reg * np.eye(p), (p, p))
+    syy = _kept(w, "syy", scatter(zy, "y", divisor) + reg * np.eye(q), (q, q))
+    sxy = _kept(w, "sxy", cross_scatter(zx, zy, "x", divisor), (p, q))
     scale = max(float(np.trace(sxx)), float(np.trace(syy)), 1e-300)
     sxx_is, wx = _inv_sqrt(sxx, "x", "S_xx")
     syy_is, wy = _inv_sqrt(syy, "y", "S_yy")
     ex: dict[str, Any] | None = None
-    if exact:
+    if exact and w.overrides is None and w.rule is None:  # the exact text is of a plain run
         from dlcalc.engine.unsupervised.exact import cca_exact
 
-        ex = cca_exact(x, y, k=k, reg=reg)
+        ex = cca_exact(x, y, k=k, reg=reg, ddof=ddof)
 
     ridge = " + reg I" if reg else ""
     steps = [
@@ -70,25 +91,31 @@ def cca(
         Step("Mean of y", "m_y = (1/n) sum_i y_i", mean_terms(y, "y"), my),
         Step(
             "S_xx",
-            f"S_xx = (1/n) sum_i (x_i - m_x)(x_i - m_x)^T{ridge}",
+            f"S_xx = (1/{over}) sum_i (x_i - m_x)(x_i - m_x)^T{ridge}",
             _sub(
-                scatter_terms(zx, zx, "Z_x^T Z_x", True, "S_xx"), reg, ex and f"S_xx = {ex['sxx']}"
+                scatter_terms(zx, zx, "Z_x^T Z_x", True, "S_xx", divisor),
+                reg,
+                ex and f"S_xx = {ex['sxx']}",
             ),
             show(sxx),
         ),
         Step(
             "S_yy",
-            f"S_yy = (1/n) sum_i (y_i - m_y)(y_i - m_y)^T{ridge}",
+            f"S_yy = (1/{over}) sum_i (y_i - m_y)(y_i - m_y)^T{ridge}",
             _sub(
-                scatter_terms(zy, zy, "Z_y^T Z_y", True, "S_yy"), reg, ex and f"S_yy = {ex['syy']}"
+                scatter_terms(zy, zy, "Z_y^T Z_y", True, "S_yy", divisor),
+                reg,
+                ex and f"S_yy = {ex['syy']}",
             ),
             show(syy),
         ),
         Step(
             "S_xy",
-            "S_xy = (1/n) sum_i (x_i - m_x)(y_i - m_y)^T",
+            f"S_xy = (1/{over}) sum_i (x_i - m_x)(y_i - m_y)^T",
             _sub(
-                scatter_terms(zx, zy, "Z_x^T Z_y", False, "S_xy"), 0, ex and f"S_xy = {ex['sxy']}"
+                scatter_terms(zx, zy, "Z_x^T Z_y", False, "S_xy", divisor),
+                0,
+                ex and f"S_xy = {ex['sxy']}",
             ),
             show(sxy),
         ),
@@ -105,10 +132,10 @@ def cca(
             show(clean(syy_is, 1.0)),
         ),
     ]
-    m = sxx_is @ sxy @ syy_is
+    m = sxy if unwhitened else sxx_is @ sxy @ syy_is
     steps.append(Step("Whitened cross-scatter", "M = S_xx^-1/2 S_xy S_yy^-1/2", "", show(m)))
     wu, dvals, wvt = np.linalg.svd(m, full_matrices=False)
-    dvals = np.clip(clean(dvals, 1.0), 0.0, 1.0)
+    dvals = clean(dvals, 1.0) if unwhitened else np.clip(clean(dvals, 1.0), 0.0, 1.0)
     small = max(p, q) <= 4
     steps.append(
         Step(
@@ -118,7 +145,7 @@ def cca(
             dvals,
         )
     )
-    corr = dvals[:k]
+    corr = _kept(w, "correlations", dvals[:k], (k,))
     corr_sub = ""
     if ex:
         corr_sub += (
@@ -129,10 +156,14 @@ def cca(
             corr_sub += f", so rho = {', '.join(ex['correlations'])}"
     steps.append(Step("Canonical correlations", "rho_j = D_jj", corr_sub, corr))
 
-    u = sxx_is @ wu[:, :k]
-    v = syy_is @ wvt.T[:, :k]
+    if unwhitened or uv_unwhitened:  # the whitening not undone: U = W_u, V = W_v
+        u, v = wu[:, :k], wvt.T[:, :k]
+    else:
+        u = sxx_is @ wu[:, :k]
+        v = syy_is @ wvt.T[:, :k]
     signs = sign_rule(u.T)
     u, v = u * signs, v * signs
+    u, v = _kept(w, "u", u, (p, k)), _kept(w, "v", v, (q, k))
     steps += [
         Step(
             "Projection matrix U",
@@ -164,7 +195,12 @@ def cca(
         "u": u,
         "v": v,
     }
-    notes = []
+    notes = [
+        f"S_xx, S_yy, S_xy divide by n = {n} (ddof 0: the slides' 1/n); --ddof 1 divides by n - 1"
+        if divisor == n
+        else f"S_xx, S_yy, S_xy divide by n - 1 = {divisor} (ddof 1: sample covariances); "
+        "the slides divide by n (--ddof 0)"
+    ]
     if reg:
         notes.append(f"with --reg {fmt(reg)}, the constraint is u^T (S_xx + reg I) u = 1")
     if corr[0] > 1 - 1e-9:
@@ -172,7 +208,13 @@ def cca(
     if ex:
         result.update(ex["result"])
         notes += ex["notes"]
-    return Solution(result=result, steps=steps, notes=notes)
+    return w.solution(result, steps=steps, notes=notes)
+
+
+def _kept(w: Working, name: str, value: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """``value`` named for checking and replay (a student's own matrix, reshaped)."""
+    kept = w.keep(name, value)
+    return value if kept is value else np.asarray(kept, dtype=float).reshape(shape)
 
 
 def _sub(terms: str, reg: float, exact: str | None) -> str:

@@ -43,21 +43,25 @@ def centre(x: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
     return mean, z
 
 
-def scatter(z: np.ndarray, name: str) -> np.ndarray:
+def scatter(z: np.ndarray, name: str, divisor: int | None = None) -> np.ndarray:
     """(1/n) Z^T Z for centred rows z_i: the slides' S = (1/n) sum_i z_i z_i^T (d x d).
 
+    divisor: n by default (the slides' 1/n); n - 1 for the sample covariance (ddof 1).
     ComputationError when the data vary but the variances underflow (values near 1e-150).
     """
-    s = cross_scatter(z, z, name)
+    s = cross_scatter(z, z, name, divisor)
     if np.trace(s) < 1e-280 and np.any(z):
         raise ComputationError(f"--{name}: the variance underflows to 0; rescale the data")
     return s
 
 
-def cross_scatter(zx: np.ndarray, zy: np.ndarray, name: str) -> np.ndarray:
-    """(1/n) Z_x^T Z_y = (1/n) sum_i x_i y_i^T (p x q); ComputationError on overflow."""
+def cross_scatter(
+    zx: np.ndarray, zy: np.ndarray, name: str, divisor: int | None = None
+) -> np.ndarray:
+    """(1/n) Z_x^T Z_y = (1/n) sum_i x_i y_i^T (p x q), or over ``divisor`` (n - 1 for
+    ddof 1); ComputationError on overflow."""
     with np.errstate(over="ignore", invalid="ignore"):
-        s = zx.T @ zy / zx.shape[0]
+        s = zx.T @ zy / (zx.shape[0] if divisor is None else divisor)
     if not np.isfinite(s).all():
         raise ComputationError(f"--{name}: the scatter matrix overflows; rescale the data")
     return (s + s.T) / 2 if zx is zy else s  # exactly symmetric
@@ -110,12 +114,19 @@ def mean_terms(x: np.ndarray, name: str = "x") -> str:
 
 
 def scatter_terms(
-    za: np.ndarray, zb: np.ndarray, symbol: str, symmetric: bool, name: str = "S"
+    za: np.ndarray,
+    zb: np.ndarray,
+    symbol: str,
+    symmetric: bool,
+    name: str = "S",
+    divisor: int | None = None,
 ) -> str:
-    """Entry-by-entry sums behind a 1/n scatter matrix: ``S_11 = (1/4)(1*1 + (-2)*0 + ...)``."""
+    """Entry-by-entry sums behind a 1/n scatter matrix: ``S_11 = (1/4)(1*1 + (-2)*0 + ...)``
+    (``divisor`` in place of n when given: 1/(n - 1) for ddof 1)."""
     n, p = za.shape
     q = zb.shape[1]
-    if n > SUM_TERMS or p * q > 9:
+    n = n if divisor is None else divisor
+    if za.shape[0] > SUM_TERMS or p * q > 9:
         return f"(1/{n}) {symbol}"
     parts = []
     for a in range(p):

@@ -115,8 +115,9 @@ def _same_sign(v: Any, u: list[Any]) -> bool:
     return sum(float(a) * float(b) for a, b in zip(v, u, strict=True)) > 0
 
 
-def pca_exact(x: np.ndarray, *, k: int, standardize: bool) -> dict[str, Any]:
-    """Exact mean, centred data, S, eigenvalues, components, ratios and error (as text)."""
+def pca_exact(x: np.ndarray, *, k: int, standardize: bool, ddof: int = 0) -> dict[str, Any]:
+    """Exact mean, centred data, S, eigenvalues, components, ratios and error (as text);
+    S (and the standard deviations) divide by n - ddof."""
     import sympy
 
     n, d = x.shape
@@ -126,9 +127,9 @@ def pca_exact(x: np.ndarray, *, k: int, standardize: bool) -> dict[str, Any]:
     z = xm - sympy.ones(n, 1) * mean
     std = None
     if standardize:
-        std = [sympy.sqrt(sum(e**2 for e in z.col(j)) / n) for j in range(d)]
+        std = [sympy.sqrt(sum(e**2 for e in z.col(j)) / (n - ddof)) for j in range(d)]
         z = sympy.Matrix(n, d, lambda i, j: z[i, j] / std[j])
-    s = (z.T * z / n).applyfunc(sympy.simplify)
+    s = (z.T * z / (n - ddof)).applyfunc(sympy.simplify)
     eig, cp = _eigenvalues(s)
     notes = []
     comps = None
@@ -172,7 +173,7 @@ def pca_exact(x: np.ndarray, *, k: int, standardize: bool) -> dict[str, Any]:
     return out
 
 
-def cca_exact(x: np.ndarray, y: np.ndarray, *, k: int, reg: float) -> dict[str, Any]:
+def cca_exact(x: np.ndarray, y: np.ndarray, *, k: int, reg: float, ddof: int = 0) -> dict[str, Any]:
     """Exact S_xx, S_yy, S_xy and canonical correlations: rho^2 are the eigenvalues of
     S_xx^-1 S_xy S_yy^-1 S_yx (the squared singular values of S_xx^-1/2 S_xy S_yy^-1/2)."""
     import sympy
@@ -184,9 +185,10 @@ def cca_exact(x: np.ndarray, y: np.ndarray, *, k: int, reg: float) -> dict[str, 
     r = rational_matrix(np.array([[reg]]), "--reg")[0, 0]
     zx = xm - sympy.ones(n, 1) * sympy.Matrix([[sum(xm.col(j)) / n for j in range(p)]])
     zy = ym - sympy.ones(n, 1) * sympy.Matrix([[sum(ym.col(j)) / n for j in range(q)]])
-    sxx = zx.T * zx / n + r * sympy.eye(p)
-    syy = zy.T * zy / n + r * sympy.eye(q)
-    sxy = zx.T * zy / n
+    m_ = n - ddof  # the divisor: n (the slides) or n - 1
+    sxx = zx.T * zx / m_ + r * sympy.eye(p)
+    syy = zy.T * zy / m_ + r * sympy.eye(q)
+    sxy = zx.T * zy / m_
     m = (sxx.inv() * sxy * syy.inv() * sxy.T).applyfunc(sympy.simplify)
     rho2, cp = _eigenvalues(m)
     notes = []

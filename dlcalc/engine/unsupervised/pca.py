@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from dlcalc.engine._working import Working
 from dlcalc.engine.unsupervised.common import (
     SHOW_DIM,
     centre,
@@ -32,22 +33,29 @@ def pca(
     data: np.ndarray,
     k: int = 1,
     standardize: bool = False,
+    ddof: int = 0,
     project: np.ndarray | None = None,
     exact: bool = False,
     plot: bool = False,
 ) -> Solution:
     """PCA of n samples in d dimensions, keeping k components.
 
-    z_i = x_i - m (or (x_i - m) / s with ``standardize``, s the 1/n standard deviation);
-    S = (1/n) sum_i z_i z_i^T (d x d); S = U Lambda U^T from the SVD of the symmetric S;
+    z_i = x_i - m (or (x_i - m) / s with ``standardize``, s the standard deviation with the
+    same divisor as S); S = (1/n) sum_i z_i z_i^T (d x d; ``ddof=1``: 1/(n-1), the sample
+    covariance); S = U Lambda U^T from the SVD of the symmetric S;
     components u_j (k x d, unit rows, largest-|.| entry positive); y_i = U^T z_i (n x k);
     explained_variance_ratio_j = lambda_j / tr(S);
-    reconstruction_error = (1/n) sum_i ||z_i - U U^T z_i||^2 = lambda_{k+1} + ... + lambda_d.
+    reconstruction_error = (1/n) sum_i ||z_i - U U^T z_i||^2 = lambda_{k+1} + ... + lambda_d
+    (1/(n-1) with ``ddof=1``, so the equality holds).
     ``project``: a new point x (d values) -> y = U^T z, x_hat = m + (s *) U y.
+    Named values, in computing order: mean, std, z, scatter, eigenvalues, components,
+    projected, explained_variance_ratio, reconstruction_error.
     """
     x = data
     n, d = check_samples(x, "data")
     check_k(k, d, f"d = {d} columns of --data")
+    if ddof not in (0, 1):
+        raise InputError(f"--ddof: expected 0 (divide by n) or 1 (divide by n - 1), got {ddof}")
     if project is not None and project.shape != (d,):
         raise InputError(
             f"--project: expected {d} values (one per column of --data), got {project.size}"
@@ -58,13 +66,26 @@ def pca(
         raise InputError(
             "--data: all samples are identical (zero variance): there are no principal directions"
         )
+    w = Working()
+    # the classic slips, consulted where they can show (a plain run uses none of them)
+    if ddof == 0:
+        divisor = n - 1 if w.slip("sample-cov") else n
+    else:
+        divisor = n if w.slip("population-cov") else n - 1
+    not_centred = w.slip("not-centred")
+    unscaled = standardize and w.slip("standardize-forgotten")  # s found, never divided by
+    smallest = k < d and w.slip("smallest-component")
+    flipped = w.slip("component-sign")
+    over = "n" if divisor == n else "(n-1)"
     ex: dict[str, Any] | None = None
-    if exact:
+    if exact and w.overrides is None and w.rule is None:  # the exact text is of a plain run
         from dlcalc.engine.unsupervised.exact import pca_exact
 
-        ex = pca_exact(x, k=k, standardize=standardize)
+        ex = pca_exact(x, k=k, standardize=standardize, ddof=ddof)
 
     mean, z = centre(x, "data")
+    mean = _kept(w, "mean", mean, (d,))
+    z = x.astype(float) if not_centred else x - mean
     steps = [
         Step(
             "Mean",
@@ -75,22 +96,24 @@ def pca(
     ]
     std = None
     if standardize:
-        std = np.sqrt(np.mean(z**2, axis=0))
+        std = np.sqrt(np.sum(z**2, axis=0) / divisor)
         flat = np.flatnonzero(std <= 1e-12 * np.maximum(np.abs(mean), 1.0))
         if flat.size:
             raise InputError(
                 f"--standardize: column {flat[0] + 1} of --data is constant "
                 "(standard deviation 0), so it cannot be standardised"
             )
-        z = z / std
+        std = _kept(w, "std", std, (d,))
+        z = z if unscaled else z / std
         steps.append(
             Step(
                 "Standard deviations",
-                "s_j = sqrt((1/n) sum_i (x_ij - m_j)^2)",
+                f"s_j = sqrt((1/{over}) sum_i (x_ij - m_j)^2)",
                 f"s = {ex['std']}" if ex else "",
                 std,
             )
         )
+    z = _kept(w, "z", z, (n, d))
     steps.append(
         Step(
             "Standardised data" if standardize else "Centred data",
@@ -100,21 +123,42 @@ def pca(
         )
     )
 
-    s_mat = scatter(z, "data")
+    s_mat = scatter(z, "data", divisor)
     total = float(np.trace(s_mat))
     if total <= 0:
         raise ComputationError("--data: the variance underflows to 0; rescale the data")
     s_mat = clean(s_mat, total)
-    sub = scatter_terms(z, z, "Z^T Z", symmetric=True) if not standardize else "(1/n) Z^T Z"
+    kept = w.keep("scatter", s_mat)
+    if kept is not s_mat:  # a student's own S: its trace sets the scale of round-off
+        s_mat = np.asarray(kept, dtype=float).reshape(d, d)
+        total = abs(float(np.trace(s_mat))) or total
+    sub = (
+        scatter_terms(z, z, "Z^T Z", symmetric=True, divisor=divisor)
+        if not standardize
+        else f"(1/{divisor}) Z^T Z"
+    )
     if ex:
         sub += f"; S = {ex['scatter']}"
-    steps.append(Step("Scatter matrix", "S = (1/n) sum_i z_i z_i^T", sub, show(s_mat)))
+    steps.append(
+        Step(
+            "Scatter matrix",
+            f"S = (1/{over}) sum_i z_i z_i^T",
+            sub,
+            show(s_mat),
+        )
+    )
 
     u_full, sv, _ = np.linalg.svd(s_mat)
     eig = clean(sv, total)
+    eig = _kept(w, "eigenvalues", eig, (d,))
     vecs = u_full.T
     vecs = clean(vecs * sign_rule(vecs)[:, None], 1.0)
-    comps = vecs[:k]
+    chosen, comps = eig, vecs[:k]
+    if smallest:  # the wrong end: the eigenvectors of the smallest eigenvalues
+        chosen, comps = eig[::-1], vecs[::-1][:k]
+    if flipped:
+        comps = -comps + 0.0
+    comps = _kept(w, "components", comps, (k, d))
     if d in (2, 3):
         steps.append(_charpoly_step(s_mat, eig, ex))
     steps.append(
@@ -146,12 +190,13 @@ def pca(
             Step(
                 "Check: S u_1 = lambda_1 u_1",
                 "S u_1 = lambda_1 u_1",
-                f"S {fmt(u1)} = {fmt(s_mat @ u1)} = {fmt(eig[0])} * {fmt(u1)}",
+                f"S {fmt(u1)} = {fmt(s_mat @ u1)} = {fmt(chosen[0])} * {fmt(u1)}",
                 clean(s_mat @ u1, total),
             )
         )
 
     projected = clean(z @ comps.T, float(np.abs(z).max()))
+    projected = _kept(w, "projected", projected, (n, k))
     terms = " + ".join(f"{fmt(a)}*{paren(b)}" for a, b in zip(comps[0], z[0], strict=True))
     steps.append(
         Step(
@@ -161,39 +206,41 @@ def pca(
             show(projected),
         )
     )
-    var_y = clean(np.mean(projected**2, axis=0), total)
+    var_y = clean(np.sum(projected**2, axis=0) / divisor, total)
     steps.append(
         Step(
             "Variance of each projection (maximised by PCA)",
-            "Var(y_j) = (1/n) sum_i y_ij^2 = u_j^T S u_j = lambda_j",
-            _variance_terms(projected[:, 0], var_y),
-            eig[:k],
+            f"Var(y_j) = (1/{over}) sum_i y_ij^2 = u_j^T S u_j = lambda_j",
+            _variance_terms(projected[:, 0], var_y, divisor),
+            chosen[:k],
         )
     )
-    ratio = eig[:k] / eig.sum()
+    ratio = chosen[:k] / eig.sum()
+    ratio = _kept(w, "explained_variance_ratio", ratio, (k,))
     steps.append(
         Step(
             "Explained variance ratio",
             "r_j = lambda_j / (lambda_1 + ... + lambda_d) = lambda_j / tr(S)",
-            "; ".join(f"r_{j + 1} = {fmt(eig[j])}/{fmt(eig.sum())}" for j in range(min(k, 8)))
+            "; ".join(f"r_{j + 1} = {fmt(chosen[j])}/{fmt(eig.sum())}" for j in range(min(k, 8)))
             + (f" = {', '.join(ex['ratio'])}" if ex and ex["ratio"] else ""),
             ratio,
         )
     )
 
     residual = z - projected @ comps
-    error = float(np.sum(residual**2) / n)
+    error = float(np.sum(residual**2) / divisor)
     error = 0.0 if error < 1e-13 * total else error
-    discarded = float(eig[k:].sum())
+    error = float(w.keep("reconstruction_error", error))
+    discarded = float(chosen[k:].sum())
     steps.append(
         Step(
             "Reconstruction error (minimised by PCA)",
-            "E = (1/n) sum_i ||z_i - U U^T z_i||^2",
+            f"E = (1/{over}) sum_i ||z_i - U U^T z_i||^2",
             "",
             error,
         )
     )
-    dropped = " + ".join(fmt(v) for v in eig[k:][:8]) + (" + ..." if d - k > 8 else "")
+    dropped = " + ".join(fmt(v) for v in chosen[k:][:8]) + (" + ..." if d - k > 8 else "")
     steps.append(
         Step(
             "Error = sum of the discarded eigenvalues",
@@ -219,6 +266,13 @@ def pca(
         "maximising the variance of the projections and minimising the reconstruction error "
         "give the same U: tr(S) = (lambda_1 + ... + lambda_k) + E"
     ]
+    if divisor == n:
+        notes.append(f"S divides by n = {n} (ddof 0: the slides' 1/n); --ddof 1 divides by n - 1")
+    else:
+        notes.append(
+            f"S divides by n - 1 = {divisor} (ddof 1: the sample covariance, as scikit-learn's "
+            "explained_variance_); the slides' S divides by n (--ddof 0)"
+        )
     if standardize:
         notes.append("with --standardize, S is the correlation matrix of the data")
     if k < d and np.isclose(eig[k - 1], eig[k], rtol=1e-9, atol=1e-12 * total):
@@ -233,15 +287,21 @@ def pca(
         result.update(ex["result"])
         notes += ex["notes"]
     plots = [_plot(x, mean, std, comps[0], projected[:, 0])] if plot else []
-    return Solution(result=result, steps=steps, notes=notes, plots=plots)
+    return w.solution(result, steps=steps, notes=notes, plots=plots)
 
 
-def _variance_terms(y1: np.ndarray, var_y: np.ndarray) -> str:
-    n = y1.size
-    if n > 6:
+def _kept(w: Working, name: str, value: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """``value`` named for checking and replay; a student's own value comes back as an
+    array of ``shape`` (a plain run gets ``value`` itself, layout and all)."""
+    kept = w.keep(name, value)
+    return value if kept is value else np.asarray(kept, dtype=float).reshape(shape)
+
+
+def _variance_terms(y1: np.ndarray, var_y: np.ndarray, divisor: int) -> str:
+    if y1.size > 6:
         return f"Var(y) = {fmt(var_y)}"
     terms = " + ".join(f"{paren(v)}^2" for v in y1)
-    return f"Var(y_1) = (1/{n})({terms}) = {fmt(var_y[0])}"
+    return f"Var(y_1) = (1/{divisor})({terms}) = {fmt(var_y[0])}"
 
 
 def _charpoly_step(s_mat: np.ndarray, eig: np.ndarray, ex: dict[str, Any] | None) -> Step:
