@@ -365,7 +365,10 @@ def _follow_through(
     earlier = [
         i
         for i in before
-        if i.position < item.position and i.answer is not None and _overridable(solution, i.address)
+        if i.position < item.position
+        and i.answer is not None
+        and _overridable(solution, i.address)
+        and (item.bare is None or i.bare != item.bare)  # one bare answer: one reading of it
     ]
     if not earlier or item.answer is None or solution.rerun is None:
         return
