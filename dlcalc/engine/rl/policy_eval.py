@@ -116,6 +116,7 @@ def policy_eval(
             max_iters,
             "policy evaluation",
             keep=lambda v, k: w.keep("v_k", v, at=k),
+            cost=n * n,
         )
         v_iter, iterations, converged, delta = run.last, run.iterations, run.converged, run.delta
         if n <= STEP_STATES and iterations:

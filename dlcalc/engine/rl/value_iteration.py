@@ -16,7 +16,7 @@ import numpy as np
 
 from dlcalc.engine._working import Working
 from dlcalc.engine.rl.mdp import Mdp, load_mdp
-from dlcalc.errors import ComputationError, InputError
+from dlcalc.errors import ComputationError, InputError, LimitError
 from dlcalc.solution import Solution, Step, Table, fmt
 
 _TABLE_STATES = 10  # V-per-iteration table only for MDPs this small
@@ -53,17 +53,32 @@ class Run:
         return out + tail
 
 
-def iterate(update, v0: np.ndarray, theta: float, max_iters: int, what: str, keep=None) -> Run:
+WORK_BUDGET = 5_000_000_000  # multiply-adds over all sweeps (about 5 s)
+
+
+def iterate(
+    update, v0: np.ndarray, theta: float, max_iters: int, what: str, keep=None, cost: int = 1
+) -> Run:
     """Run ``v <- update(v)`` from v0 until max|change| < theta or max_iters sweeps.
 
     keep(v, k): the value to go on with after sweep k (a Working's ``keep`` of ``v_k``
-    row k, so a student's own V_1 carries into V_2 and on).
+    row k, so a student's own V_1 carries into V_2 and on). cost: multiply-adds of one
+    sweep (states x states x actions); a run that has not converged when the sweeps done
+    reach WORK_BUDGET stops with an error naming --max-iters (500 states x 100,000 sweeps
+    took 36 s).
     """
+    limit = max(1, WORK_BUDGET // max(cost, 1))
     run = Run()
     run.head.append(v0)
     v = v0
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(1, max_iters + 1):
+            if k > limit:
+                raise LimitError(
+                    f"--max-iters: {what} did not converge in {limit:,} sweeps, the most this "
+                    f"model ({cost:,} multiply-adds a sweep) may take; give fewer --max-iters "
+                    "or a looser --tol"
+                )
             new = update(v)
             if keep is not None:
                 new = np.asarray(keep(new, k), dtype=np.float64)
@@ -195,6 +210,7 @@ def value_iteration(
         max_iters,
         "value iteration",
         keep=lambda v, k: w.keep("v_k", v, at=k),
+        cost=model.n_states * model.n_states * model.n_actions,
     )
     v, iterations, converged, delta = run.last, run.iterations, run.converged, run.delta
     # gamma 1 run to the default cap without converging: no finite V* (an asked-for number

@@ -187,3 +187,16 @@ def test_answer_keys():
     assert ops.get("egreedy").answers == ("probs",)
     assert ops.get("value-iteration").answers == ("v", "policy")
     assert ops.get("policy-eval").answers == ("v",)
+
+
+def test_value_iteration_work_is_bounded(monkeypatch):
+    # issue 17 defect 10: 500 states x 100,000 sweeps took 36 s; a run that has not
+    # converged when its sweeps reach the work budget stops with an error naming --max-iters
+    from dlcalc.engine.rl import value_iteration as vi
+    from dlcalc.errors import LimitError
+
+    monkeypatch.setattr(vi, "WORK_BUDGET", 2 * 2 * 2 * 400)  # 2 x 2 states x 2 actions: 400 sweeps
+    slow = {"mdp": MDP, "gamma": 0.999999, "tol": 1e-300, "max_iters": 1000}
+    with pytest.raises(LimitError, match="--max-iters"):
+        run("value-iteration", slow)
+    assert run("value-iteration", VI)["v"] == A([9, 10], rel=1e-8)  # gamma 0.9 converges in fewer
