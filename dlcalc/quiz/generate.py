@@ -280,6 +280,20 @@ def _parts(q: Question, values: dict[str, Any], answer: Any) -> list[Part]:
     ]
 
 
+EXAM_CALC_MARKS = 20  # the exam's multi-part calculations together, whenever the bank allows
+
+
+def _exam_calc(pool: list[Question], count: int, rng: random.Random) -> list[Question]:
+    """The exam's calculations: multi-part questions worth ``EXAM_CALC_MARKS`` together when
+    some draw of them is (so papers of different seeds carry the same marks), else any."""
+    first = rng.sample(pool, count)
+    draws = [first] + [rng.sample(pool, count) for _ in range(199)]
+    for drawn in draws:
+        if sum(q.marks for q in drawn) == EXAM_CALC_MARKS:
+            return drawn
+    return first
+
+
 def _need(kinds: Sequence[str], topics: Sequence[str]) -> str:
     parts = []
     if topics:
@@ -304,9 +318,9 @@ def pick(
         chosen: list[Question] = []
         for kind, count in EXAM_SHAPE:
             pool = bank.select(topics, [kind])
-            if kind == "calc":  # the exam's calculations are multi-part, when the bank has them
-                multi = [q for q in pool if q.parts]
-                pool = multi if len(multi) >= count else pool
+            if kind == "calc" and sum(bool(q.parts) for q in pool) >= count:
+                chosen += _exam_calc([q for q in pool if q.parts], count, rng)
+                continue
             if len(pool) < count:
                 what = _need((), topics)
                 raise InputError(f"--exam: needs {count} {kind} questions, {what} has {len(pool)}")

@@ -210,7 +210,7 @@ def print_score(io: Any, summary: Summary, *, exam: bool = False) -> None:
     if summary.stopped:
         io.say(f"Stopped after {answered} of {summary.total} questions.")
     got, out_of = summary.marks
-    if exam or any(it.kind == "essay" for it, _ in summary.results):
+    if exam or any(it.kind == "essay" or it.multi for it, _ in summary.results):
         io.say(f"marks: {got:g}/{out_of:g}")
     if exam:
         minutes = summary.elapsed / 60
