@@ -193,9 +193,8 @@ def address_value(sol: Any, key: str, op: Any = None) -> Any:
     try:
         return lookup(sol, parse_key(key))
     except DlcalcError as exc:
-        what = "answer_key" if "[" not in key else "part key"
         raise DrawError(
-            f"{what} {key!r} is not a result, element or named value of {op}: "
+            f"{key!r} is not a result, element or named value of {op}: "
             + str(exc).split(": ", 1)[-1]
         ) from None
 

@@ -366,7 +366,7 @@ def _check_keys(q: Question, sol: Any, params: dict[str, Any]) -> str | None:
             address_value(sol, key, q.get("op"))
         except DrawError as exc:
             where = f"parts[{n}].answer_key" if q.parts else "answer_key"
-            return f"{where}: {exc} (for {params})"
+            return f"{where}: {exc}" + (f" (for {params})" if params else "")
     return None
 
 
