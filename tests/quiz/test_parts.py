@@ -157,3 +157,33 @@ def test_exam_draws_two_multi_part_calculations(cli, seed):
     assert all(3 <= len(q["parts"]) <= 5 for q in calc)
     assert all(q["marks"] == sum(p["marks"] for p in q["parts"]) for q in calc)
     assert sum(q["marks"] for q in calc) == 20  # the same calc marks whatever the seed
+
+
+def test_terminal_asks_each_part_again_on_an_unreadable_answer_and_stores_the_marks(
+    tmp_path, home, monkeypatch
+):
+    from rich.console import Console
+    from rich.prompt import Prompt
+
+    from dlcalc.cli.quiz_io import RichIO
+    from dlcalc.quiz.review import Recorder
+    from dlcalc.quiz.session import run_quiz
+    from dlcalc.store import Store
+
+    item = instantiate(load_paths([bank(tmp_path)]).questions[0], 1)
+    script = iter(["abc", "31", "1216", "", "1153200"])  # (a) and (c) asked twice
+    asked = []
+
+    def fake_ask(prompt, **kw):
+        asked.append(str(prompt))
+        return next(script)
+
+    monkeypatch.setattr(Prompt, "ask", staticmethod(fake_ask))
+    with Store() as store:
+        summary = run_quiz(
+            [item], RichIO(Console()), record=Recorder(store, mode="quiz", session="t")
+        )
+        rows = store.attempts()
+    assert len(asked) == 5 and all("(a)" in a for a in asked[:2]) and "(c)" in asked[4]
+    assert summary.marks == (7, 9) and summary.correct == 0
+    assert [(r["correct"], r["score"], r["max_score"]) for r in rows] == [(0, 7, 9)]
