@@ -51,7 +51,18 @@ class Question:
 
     @property
     def marks(self) -> int:
+        """The question's marks; a multi-part calc question's are the sum of its parts'."""
+        parts = self.parts
+        if parts:
+            marks = [p.get("marks") for p in parts if isinstance(p, dict)]
+            return sum(m for m in marks if isinstance(m, int) and not isinstance(m, bool))
         return int(self.data.get("marks", DEFAULT_MARKS.get(self.kind, 1)))
+
+    @property
+    def parts(self) -> list[Any]:
+        """A calc question's ``[[question.parts]]`` tables (empty for a one-part question)."""
+        parts = self.data.get("parts") if self.kind == "calc" else None
+        return list(parts) if isinstance(parts, list) else []
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)

@@ -26,7 +26,11 @@ def _question_md(i: int, item: Item) -> list[str]:
     out += [f"- **{letter}.** {c}" for letter, c in zip(LETTERS, item.choices, strict=False)]
     if item.choices:
         out.append("")
-    if item.kind == "calc":
+    if item.kind == "calc" and item.multi:
+        for part in item.parts:
+            marks = f"{part.marks} mark{'s' * (part.marks != 1)}"
+            out += [f"({part.label}) {part.prompt} [{marks}]", "", "Answer: ____________", ""]
+    elif item.kind == "calc":
         out += ["Answer: ____________", ""]
     return out
 
@@ -112,6 +116,10 @@ def _card(item: Item) -> tuple[str, str]:
 
     q = item.question
     front = [f"<div>{_html(item.prompt)}</div>"]
+    if item.kind == "calc" and item.multi:
+        front += [
+            f"<div>({p.label}) {_html(p.prompt)} <i>[{p.marks} marks]</i></div>" for p in item.parts
+        ]
     if item.choices:
         front.append(
             "<ol type='A'>" + "".join(f"<li>{_html(c)}</li>" for c in item.choices) + "</ol>"

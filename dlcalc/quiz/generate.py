@@ -26,6 +26,22 @@ class DrawError(DlcalcError):
     """A calc template cannot produce an answer (bad op, unmet require, non-finite value)."""
 
 
+@dataclass(frozen=True)
+class Part:
+    """One part of a calc question: (a), (b), ... with its own prompt, marker address, marks.
+
+    A one-part question (a template with ``answer_key``) has one part, labelled "a", whose
+    prompt is empty: the question's prompt asks it.
+    """
+
+    label: str
+    prompt: str
+    key: str  # any marker address: a result key, an element, a named value of the working
+    marks: int
+    answer: Any
+    decimals: int | None = None
+
+
 @dataclass
 class Item:
     """One question as asked: the prompt as shown, choices in shown order, the answer."""
@@ -36,6 +52,11 @@ class Item:
     answer: Any = None  # mcq: letter; calc: the engine's value; essay: None
     params: dict[str, Any] = field(default_factory=dict)
     solution: Any = None  # calc: the engine's Solution (its working)
+    parts: list[Part] = field(default_factory=list)  # calc: (a), (b), ... (one at least)
+
+    def __post_init__(self) -> None:
+        if self.kind == "calc" and not self.parts and not self.question.parts:
+            self.parts = _parts(self.question, {}, self.answer)
 
     @property
     def id(self) -> str:
@@ -52,6 +73,11 @@ class Item:
     @property
     def marks(self) -> int:
         return self.question.marks
+
+    @property
+    def multi(self) -> bool:
+        """A calc question asked part by part ((a), (b), ...)."""
+        return bool(self.question.parts)
 
 
 # ------------------------------------------------------------------ calc parameters
@@ -151,6 +177,28 @@ def is_finite_answer(value: Any) -> bool:
     return bool(arr.size) and bool(np.isfinite(arr).all())
 
 
+def part_keys(q: Question) -> list[str]:
+    """The marker addresses a calc question asks for: its parts' keys, else its answer_key."""
+    if q.parts:
+        return [str(p.get("answer_key", "")) for p in q.parts if isinstance(p, dict)]
+    return [str(q.get("answer_key"))]
+
+
+def address_value(sol: Any, key: str, op: Any = None) -> Any:
+    """The value at a marker address (``out_w``, ``w2_new[0,1]``, ``delta_out``) of a run."""
+    from dlcalc.check.address import lookup, parse_key
+
+    if key in sol.result:
+        return sol.result[key]
+    try:
+        return lookup(sol, parse_key(key))
+    except DlcalcError as exc:
+        raise DrawError(
+            f"{key!r} is not a result, element or named value of {op}: "
+            + str(exc).split(": ", 1)[-1]
+        ) from None
+
+
 def draw_calc(q: Question, rng: random.Random) -> tuple[dict[str, Any], Any, Any]:
     """Draw parameters meeting ``require``; return (params, answer, solution)."""
     from dlcalc.ops import run
@@ -158,7 +206,7 @@ def draw_calc(q: Question, rng: random.Random) -> tuple[dict[str, Any], Any, Any
     specs = q.get("params", {}) or {}
     fixed = q.get("fixed", {}) or {}
     require = q.get("require", {}) or {}
-    key = q.get("answer_key")
+    keys = part_keys(q)
     pools = {name: param_values(spec, name) for name, spec in specs.items()}
     import time
 
@@ -175,15 +223,14 @@ def draw_calc(q: Question, rng: random.Random) -> tuple[dict[str, Any], Any, Any
         except DlcalcError as exc:
             last = f"{q.get('op')} failed for {params}: {exc}"
             continue
-        if key not in sol.result:
-            raise DrawError(f"answer_key {key!r} is not a result of {q.get('op')}")
         if not _meets(sol.result, require):
             last = f"require not met by {params}"
             continue
-        answer = sol.result[key]
-        if not is_finite_answer(answer):
-            raise DrawError(f"non-finite answer for {params}")
-        return params, answer, sol
+        answers = [address_value(sol, key, q.get("op")) for key in keys]
+        for key, answer in zip(keys, answers, strict=True):
+            if not is_finite_answer(answer):
+                raise DrawError(f"non-finite {key} for {params}")
+        return params, answers[0] if len(answers) == 1 else answers, sol
     raise DrawError(f"no parameter draw in {MAX_DRAWS} worked ({last})")
 
 
@@ -211,8 +258,39 @@ def instantiate(q: Question, seed: int | str, *, shuffle: bool = True) -> Item:
         except DrawError as exc:
             raise InputError(f"{q.where}: {exc}") from None
         values = {**(q.get("fixed", {}) or {}), **params}
-        return Item(q, fill(q.prompt, values), [], answer, params, sol)
+        return Item(q, fill(q.prompt, values), [], answer, params, sol, _parts(q, values, answer))
     return Item(q, q.prompt)
+
+
+def _parts(q: Question, values: dict[str, Any], answer: Any) -> list[Part]:
+    if not q.parts:
+        key, dec = str(q.get("answer_key")), q.get("decimals")
+        return [Part("a", "", key, q.marks, answer, dec)]
+    return [
+        Part(
+            LETTERS[i].lower(),
+            fill(str(p.get("prompt", "")), values),
+            str(p.get("answer_key")),
+            int(p.get("marks", 1)),
+            value,
+            p.get("decimals", q.get("decimals")),
+        )
+        for i, (p, value) in enumerate(zip(q.parts, answer, strict=True))
+    ]
+
+
+EXAM_CALC_MARKS = 20  # the exam's multi-part calculations together, whenever the bank allows
+
+
+def _exam_calc(pool: list[Question], count: int, rng: random.Random) -> list[Question]:
+    """The exam's calculations: multi-part questions worth ``EXAM_CALC_MARKS`` together when
+    some draw of them is (so papers of different seeds carry the same marks), else any."""
+    first = rng.sample(pool, count)
+    draws = [first] + [rng.sample(pool, count) for _ in range(199)]
+    for drawn in draws:
+        if sum(q.marks for q in drawn) == EXAM_CALC_MARKS:
+            return drawn
+    return first
 
 
 def _need(kinds: Sequence[str], topics: Sequence[str]) -> str:
@@ -239,6 +317,9 @@ def pick(
         chosen: list[Question] = []
         for kind, count in EXAM_SHAPE:
             pool = bank.select(topics, [kind])
+            if kind == "calc" and sum(bool(q.parts) for q in pool) >= count:
+                chosen += _exam_calc([q for q in pool if q.parts], count, rng)
+                continue
             if len(pool) < count:
                 what = _need((), topics)
                 raise InputError(f"--exam: needs {count} {kind} questions, {what} has {len(pool)}")
@@ -274,9 +355,13 @@ def item_dict(item: Item, *, working: bool = True) -> dict[str, Any]:
         out["op"] = q.get("op")
         out["params"] = jsonable(item.params)
         out["fixed"] = jsonable(dict(q.get("fixed", {}) or {}))
-        out["answer_key"] = q.get("answer_key")
+        out["answer_key"] = q.get("answer_key") if not item.multi else [p.key for p in item.parts]
         out["answer"] = jsonable(item.answer)
         out["tolerance"] = q.get("tolerance", 0.01)
+        out["parts"] = [
+            {"label": p.label, "prompt": p.prompt, "marks": p.marks, "answer": jsonable(p.answer)}
+            for p in item.parts
+        ]
         if working:
             out["working"] = [s.to_dict() for s in item.solution.steps]
     else:

@@ -4,10 +4,24 @@ student's own mark against the marking points."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dlcalc.errors import DlcalcError
-from dlcalc.quiz.generate import LETTERS, Item
+from dlcalc.quiz.generate import LETTERS, Item, Part
+
+
+@dataclass(frozen=True)
+class PartVerdict:
+    """The mark of one part (a), (b), ... of a multi-part calc question."""
+
+    label: str
+    verdict: str  # the marker's: right, follow_through, mistake, wrong (unreadable: wrong)
+    score: float
+    max_score: float
+    answer: str
+    message: str  # one line: "(b) follow-through: correct given your (a) = 54 [3/3]"
 
 
 @dataclass(frozen=True)
@@ -15,8 +29,9 @@ class Verdict:
     correct: bool
     score: float  # marks earned
     max_score: float
-    answer: str  # what the student typed
-    message: str  # one line of feedback
+    answer: str  # what the student typed (multi-part: the parts' answers joined by " | ")
+    message: str  # one line of feedback (multi-part: the question's marks, "7/10 marks")
+    parts: tuple[PartVerdict, ...] = ()  # multi-part calc questions: one per part
 
 
 def answer_text(item: Item) -> str:
@@ -26,6 +41,8 @@ def answer_text(item: Item) -> str:
     if item.kind == "calc":
         from dlcalc.render.values import one_line
 
+        if item.multi:
+            return "; ".join(f"({p.label}) {one_line(p.answer)}" for p in item.parts)
         return one_line(item.answer)
     return str(item.question.get("model_answer", ""))
 
@@ -55,10 +72,72 @@ def problem(item: Item, text: str) -> str | None:
 
 
 def check(item: Item, text: str) -> dict:
-    """The marker's ``check`` object for a calc answer (the same verdict as ``--check``)."""
-    key = item.question.get("answer_key")
-    decimals = item.question.get("decimals")
-    return item.solution.check(**{key: text}, decimals=decimals)
+    """The marker's ``check`` object for a calc answer (the same verdict as ``--check``);
+    for a multi-part question, the answer to its first part."""
+    part = item.parts[0]
+    return item.solution.check(**{part.key: text}, decimals=part.decimals)
+
+
+def part_item(item: Item, index: int) -> Item:
+    """Item ``item`` narrowed to its part ``index``: ``problem`` reads answers to that part
+    (the terminal front end asks again on an unreadable one)."""
+    return dataclasses.replace(item, parts=[item.parts[index]])
+
+
+def _part_text(item: Item, part: Part) -> str:
+    from dlcalc.render.values import one_line
+
+    return one_line(part.answer)
+
+
+def grade_parts(item: Item, texts: Sequence[str]) -> Verdict:
+    """Mark a multi-part calc question part by part with the one marker: part k is checked
+    together with the student's parts before it, so a value carried forward from a wrong
+    earlier part is ``follow_through`` and earns its full marks (error carried forward);
+    a named mistake or a wrong value earns 0."""
+    texts = [t.strip() for t in texts]
+    labels = {p.key: p.label for p in item.parts}
+    done: list[PartVerdict] = []
+    readable: dict[str, str] = {}
+    for k, (part, text) in enumerate(zip(item.parts, texts, strict=False)):
+        marks = float(part.marks)
+        why = problem(part_item(item, k), text)
+        if why is None:
+            keyed = {**readable, part.key: text}
+            try:
+                checked = item.solution.check(**keyed, decimals=part.decimals)["items"][-1]
+            except DlcalcError as exc:
+                why = str(exc).split(": ", 1)[-1]
+        if why is not None:
+            line = (
+                f"({part.label}) wrong: {why}; the answer is {_part_text(item, part)} [0/{marks:g}]"
+            )
+            done.append(PartVerdict(part.label, "wrong", 0.0, marks, text, line))
+            continue
+        readable[part.key] = text
+        verdict = checked["verdict"]
+        if verdict == "right":
+            score, line = marks, f"right: {_part_text(item, part)}"
+        elif verdict == "follow_through":
+            earlier = checked.get("given_earlier", {})
+            given = ", ".join(
+                f"({labels[key]}) = {value}" if key in labels else f"{key} = {value}"
+                for key, value in earlier.items()
+            )
+            score = marks
+            line = f"follow-through: correct given your {given} (the answer is {_part_text(item, part)})"
+        elif verdict == "mistake":
+            score = 0.0
+            line = f"wrong ({checked['message']}): the answer is {_part_text(item, part)}"
+        else:
+            score, line = 0.0, f"wrong: the answer is {_part_text(item, part)}"
+        line = f"({part.label}) {line} [{score:g}/{marks:g}]"
+        done.append(PartVerdict(part.label, verdict, score, marks, text, line))
+    got = sum(p.score for p in done)
+    out_of = float(item.marks)
+    return Verdict(
+        got >= out_of, got, out_of, " | ".join(texts), f"{got:g}/{out_of:g} marks", tuple(done)
+    )
 
 
 def _compare(item: Item, text: str) -> bool:

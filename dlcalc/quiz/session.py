@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dlcalc.quiz.generate import EXAM_MINUTES, LETTERS, Item
-from dlcalc.quiz.grading import Verdict, grade
+from dlcalc.quiz.grading import Verdict, grade, grade_parts, part_item
 
 KIND_NAMES = {"mcq": "multiple choice", "calc": "calculation", "essay": "essay"}
 
@@ -104,10 +104,13 @@ def _essay_reveal(io: Any, item: Item) -> None:
 
 
 def _feedback(io: Any, item: Item, verdict: Verdict) -> None:
+    for part in verdict.parts:  # a multi-part calc question: each part, then its marks
+        io.say(part.message, "green" if part.score >= part.max_score else "red")
     io.say(verdict.message, "green" if verdict.correct else "red")
     if item.kind == "mcq" and item.question.get("explanation"):
         io.say("Why: " + str(item.question.get("explanation")))
-    if item.kind == "calc" and not verdict.correct and item.solution is not None:
+    flawed = not verdict.correct or any(p.verdict != "right" for p in verdict.parts)
+    if item.kind == "calc" and flawed and item.solution is not None:
         io.say("Working:")
         io.working(item.solution)
 
@@ -118,6 +121,18 @@ def _label(item: Item) -> str:
     if item.kind == "calc":
         return f"Your answer ({item.question.get('answer_key')})"
     return f"Your mark (0-{item.marks})"
+
+
+def _ask_parts(io: Any, item: Item) -> Verdict | None:
+    """Ask a multi-part calc question part by part; None when the input ends."""
+    texts = []
+    for k, part in enumerate(item.parts):
+        io.say(f"({part.label}) {part.prompt} [{part.marks} mark{'s' * (part.marks != 1)}]")
+        answer = io.ask(f"Your answer ({part.label})", part_item(item, k))
+        if answer is None:
+            return None
+        texts.append(answer)
+    return grade_parts(item, texts)
 
 
 def run_quiz(
@@ -154,11 +169,17 @@ def run_quiz(
                         summary.stopped = True
                         break
                 _essay_reveal(io, item)
-            answer = io.ask(_label(item), item)
-            if answer is None:
-                summary.stopped = True
-                break
-            verdict = grade(item, answer)
+            if item.multi:
+                verdict = _ask_parts(io, item)
+                if verdict is None:
+                    summary.stopped = True
+                    break
+            else:
+                answer = io.ask(_label(item), item)
+                if answer is None:
+                    summary.stopped = True
+                    break
+                verdict = grade(item, answer)
             now = feedback == "now" or item.kind == "essay"
             if record is not None:  # committed before the verdict is shown: what the
                 record(item, verdict, None)  # student has seen acknowledged is on disk
@@ -189,7 +210,7 @@ def print_score(io: Any, summary: Summary, *, exam: bool = False) -> None:
     if summary.stopped:
         io.say(f"Stopped after {answered} of {summary.total} questions.")
     got, out_of = summary.marks
-    if exam or any(it.kind == "essay" for it, _ in summary.results):
+    if exam or any(it.kind == "essay" or it.multi for it, _ in summary.results):
         io.say(f"marks: {got:g}/{out_of:g}")
     if exam:
         minutes = summary.elapsed / 60

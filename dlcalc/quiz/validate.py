@@ -26,8 +26,11 @@ KIND_KEYS = {
         "fixed",
         "require",
         "explanation",
+        "parts",
     },
 }
+PART_KEYS = {"prompt", "answer_key", "marks", "decimals"}
+MIN_PARTS, MAX_PARTS = 3, 5  # a multi-part calc question has (a)..(c) at least, (e) at most
 SAMPLES = 24  # parameter combinations tried per calc template
 DRAW_SEEDS = 5  # full draws (with `require`) per calc template
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -268,7 +271,9 @@ def _check_calc(q: Question, run_ops: bool) -> list[str]:
             errs.append(f"{name}: expected a table")
     if errs:
         return errs
-    if d.get("answer_key") not in op.result_keys:
+    if "parts" in d:
+        errs += _check_parts(q)
+    elif d.get("answer_key") not in op.result_keys:
         errs.append(
             f"answer_key: expected a result of {op.name} ({', '.join(op.result_keys)}), got {d.get('answer_key')!r}"
         )
@@ -295,6 +300,9 @@ def _check_calc(q: Question, run_ops: bool) -> list[str]:
         if key not in op.result_keys:
             errs.append(f"require: {key!r} is not a result of {op.name}")
     shown = set(PLACEHOLDER.findall(q.prompt))
+    for part in q.parts:
+        if isinstance(part, dict) and isinstance(part.get("prompt"), str):
+            shown |= set(PLACEHOLDER.findall(part["prompt"]))
     for name in sorted(shown - set(params) - set(fixed)):
         errs.append(f"prompt: placeholder {{{name}}} is not in params or fixed")
     for name in sorted(set(params) - shown):
@@ -305,6 +313,61 @@ def _check_calc(q: Question, run_ops: bool) -> list[str]:
         return errs
     errs += _check_draws(q, run_ops)
     return errs
+
+
+def _check_parts(q: Question) -> list[str]:
+    """The shape of ``[[question.parts]]``; whether each key exists is checked on draws."""
+    d, errs = q.data, []
+    parts = d["parts"]
+    if "answer_key" in d:
+        errs.append("answer_key: a multi-part question gives one per part (parts.answer_key)")
+    if not isinstance(parts, list) or not all(isinstance(p, dict) for p in parts):
+        return [*errs, "parts: expected [[question.parts]] tables"]
+    if not MIN_PARTS <= len(parts) <= MAX_PARTS:
+        errs.append(f"parts: expected {MIN_PARTS}-{MAX_PARTS} parts, got {len(parts)}")
+    keys: list[str] = []
+    for n, part in enumerate(parts, start=1):
+        where = f"parts[{n}]"
+        unknown = sorted(set(part) - PART_KEYS)
+        if unknown:
+            errs.append(
+                f"{where}.{unknown[0]}: unknown field for a part ({', '.join(sorted(PART_KEYS))})"
+            )
+        if not _text(part.get("prompt")):
+            errs.append(f"{where}.prompt: required (non-empty text)")
+        key = part.get("answer_key")
+        if not _text(key):
+            errs.append(f"{where}.answer_key: required (a result key, element or named value)")
+        elif key in keys:
+            errs.append(f"{where}.answer_key: {key!r} is asked twice")
+        else:
+            keys.append(key)
+        marks = part.get("marks")
+        if not (isinstance(marks, int) and not isinstance(marks, bool) and marks > 0):
+            errs.append(f"{where}.marks: expected a positive integer, got {marks!r}")
+        dec = part.get("decimals")
+        if dec is not None and not (
+            isinstance(dec, int) and not isinstance(dec, bool) and 0 <= dec <= 12
+        ):
+            errs.append(f"{where}.decimals: expected 0 to 12, got {dec!r}")
+    if "marks" in d and not errs and d["marks"] != q.marks:
+        errs.append(
+            f"marks: {d['marks']!r} but the parts' marks add up to {q.marks} (leave it out)"
+        )
+    return errs
+
+
+def _check_keys(q: Question, sol: Any, params: dict[str, Any]) -> str | None:
+    """Each asked key is a value of this run (result, element in range, named value)."""
+    from dlcalc.quiz.generate import DrawError, address_value, part_keys
+
+    for n, key in enumerate(part_keys(q), start=1):
+        try:
+            address_value(sol, key, q.get("op"))
+        except DrawError as exc:
+            where = f"parts[{n}].answer_key" if q.parts else "answer_key"
+            return f"{where}: {exc}" + (f" (for {params})" if params else "")
+    return None
 
 
 def _check_draws(q: Question, run_ops: bool) -> list[str]:
@@ -329,6 +392,11 @@ def _check_draws(q: Question, run_ops: bool) -> list[str]:
             sol = run(q.get("op"), {**fixed, **params})
         except DlcalcError as exc:
             return [f"{q.get('op')} fails for {params}: {exc}"]
+        if q.parts:
+            bad = _check_keys(q, sol, params)
+            if bad:
+                return [bad]
+            continue
         if not is_finite_answer(sol.result.get(key)):
             return [f"{q.get('op')} gives a non-finite {key} for {params}"]
     for seed in range(DRAW_SEEDS):
