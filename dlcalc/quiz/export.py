@@ -42,7 +42,7 @@ def _answer_md(i: int, item: Item) -> list[str]:
         out += ["", "```", plain(item.solution), "```"]
     else:
         out += ["", "Marking points:", ""]
-        out += [f"- {p}" for p in q.get("marking_points", [])]
+        out += [f"- [{m:g}] {p}" for p, m in q.points]
         out += ["", f"Model answer: {q.get('model_answer', '')}"]
     return [*out, ""]
 
@@ -129,7 +129,7 @@ def _card(item: Item) -> tuple[str, str]:
             f"<pre>{html.escape(plain(item.solution))}</pre>",
         ]
     else:
-        points = "".join(f"<li>{_html(p)}</li>" for p in q.get("marking_points", []))
+        points = "".join(f"<li>[{m:g}] {_html(p)}</li>" for p, m in q.points)
         back = [f"<ul>{points}</ul>", f"<div>{_html(q.get('model_answer', ''))}</div>"]
     return "".join(front), "".join(back)
 
