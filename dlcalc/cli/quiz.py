@@ -155,8 +155,12 @@ def quiz(
     """Practice quiz: multiple choice, calculations, essays.
 
     Calculations are checked by the engine (relative tolerance) with the working shown on a
-    wrong answer; essays are self-marked against the marking points. Answers are read from
-    a terminal, or one per line from a pipe; the score ends the output as X/N.
+    wrong answer. An essay is typed over several lines (an empty line or Ctrl-D ends it),
+    then you tick the marking points you made (1,3 / all / none): their marks are the score.
+    Answers are read from a terminal, or one per line from a pipe; the score ends the
+    output as X/N. An --exam is 100 marks on every seed (each question scaled to its
+    section: choice 2, calculation 12, essay 15), stops when --minutes run out (unanswered
+    questions score 0) and is saved after every answer: --resume continues it.
     """
     import random
 
@@ -386,15 +390,17 @@ def review(
 def progress(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Attempts, accuracy and trend per topic; weakest topics."""
+    """Attempts, accuracy and trend per topic; weakest topics; mock exams by section."""
     from dlcalc.ops import TOPICS
-    from dlcalc.quiz.progress import report_text, summarise
+    from dlcalc.quiz.progress import exam_history, exams_text, report_text, summarise
     from dlcalc.quiz.review import choose
     from dlcalc.store import Store
 
     with Store() as store:
-        data = summarise(store.attempts(), TOPICS)
+        attempts = store.attempts()
+        data = summarise(attempts, TOPICS)
         cards = store.cards()
+        exams = store.exams()
     try:
         from dlcalc.quiz.bank import bundled_bank_dir, load_paths
 
@@ -402,10 +408,13 @@ def progress(
         data["due"] = choose(questions, cards, limit=10**6, new=0)[1]
     except Exception:  # the report does not depend on the bank being readable
         data["due"] = None
+    data["exams"] = exam_history(exams, attempts)
     if as_json:
         _dump(data)
     else:
         typer.echo(report_text(data))
+        typer.echo()
+        typer.echo(exams_text(data["exams"]))
 
 
 # ---------------------------------------------------------------------- bank
