@@ -21,7 +21,7 @@ ANKI_DECK = "COMP5329 Deep Learning (dlcalc)"
 
 
 def _question_md(i: int, item: Item) -> list[str]:
-    marks = f"{item.marks} mark{'s' * (item.marks != 1)}"
+    marks = f"{item.shown_marks:g} mark{'s' * (item.shown_marks != 1)}"  # an exam's share
     out = [f"### {i}. {KIND_TITLE[item.kind]} ({marks}) `{item.id}`", "", item.prompt, ""]
     out += [f"- **{letter}.** {c}" for letter, c in zip(LETTERS, item.choices, strict=False)]
     if item.choices:
@@ -56,7 +56,7 @@ def quiz_markdown(
     minutes: int | None = None,
 ) -> str:
     """A printable quiz: the questions, then (``with_answers``) the key on separate pages."""
-    total = sum(it.marks for it in items)
+    total = f"{sum(it.shown_marks for it in items):g}"
     head = [f"# {title}", ""]
     meta = [f"{len(items)} questions", f"{total} marks"]
     if minutes:

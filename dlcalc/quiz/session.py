@@ -222,7 +222,8 @@ def run_quiz(
             try:
                 with rules.alarm(left, exam and real and getattr(io, "interactive", False)):
                     answer = _answer(io, item, lambda: exam and used_now() > limit)
-            except rules.TimeUp:
+            except rules.TimeUp:  # the terminal alarm, mid-prompt: end that line first
+                io.say()
                 answer = ""
                 summary.timed_out = True
             if summary.timed_out or (exam and answer is not None and used_now() > limit):
@@ -250,7 +251,8 @@ def run_quiz(
     summary.elapsed = min(used_now(), limit) if exam else used_now()
     if summary.timed_out:
         summary.stopped = False
-    if feedback == "end" and summary.results:
+    if feedback == "end" and summary.results and (not exam or summary.finished):
+        # (an exam left to resume keeps its answers to the end, as on paper)
         io.say()
         io.say("Answers", "bold")
         for i, (item, verdict) in enumerate(summary.results, start=1):

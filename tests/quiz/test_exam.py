@@ -65,6 +65,12 @@ def test_five_seeds_give_the_same_total(cli):
         assert "sections: choice 16/16, calculation 24/24, essay 60/60" in out
 
 
+def test_printed_exam_shows_the_blueprint_marks(cli):
+    res = cli("quiz", "--exam", "--print", "--seed", "4")
+    assert "14 questions, 100 marks, 120 minutes" in res.stdout
+    assert res.stdout.count("(2 marks)") == 8 and res.stdout.count("(15 marks)") == 4
+
+
 def test_partial_essay_is_scaled_to_its_share(cli):
     questions = paper(cli, 1)
     essay = questions[10]
@@ -151,6 +157,7 @@ def test_ctrl_c_mid_exam_then_resume(cli, monkeypatch):
     res = cli("quiz", "--exam", "--seed", "4", input=feed(answers(questions)))
     assert res.exit_code == 130
     assert "The exam is saved" in res.stdout
+    assert "\nAnswers\n" not in res.stdout  # a paper left to resume keeps its answers
     monkeypatch.setattr(session.PipeIO, "ask", real_ask)
     res = cli("quiz", "--resume", input=feed(answers(questions)[2:]))
     assert "Resuming at question 3/14" in res.stdout
