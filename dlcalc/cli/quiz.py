@@ -431,7 +431,8 @@ def bank_validate(
 ) -> None:
     """Check bank files; exit 1 on any problem.
 
-    Unique ids, required fields, one correct choice of 4-5, 3-6 marking points, every
+    Unique ids, required fields, one correct choice of 4-5, 3-6 marking points whose
+    weights ({text, marks}, or a default split) sum to the essay's marks, every
     placeholder filled, calc ops that exist and give finite answers, require satisfiable.
     Fair choices: in at most 30% of the worded mcqs (a choice of 25+ characters) is the
     key the strictly longest choice, no key is 1.5x its longest distractor or more, and
