@@ -44,7 +44,22 @@ CREATE TABLE IF NOT EXISTS cards (
     due TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS cards_due ON cards (due);
+CREATE TABLE IF NOT EXISTS exams (
+    session TEXT PRIMARY KEY,
+    seed INTEGER NOT NULL,
+    minutes REAL NOT NULL,
+    paper TEXT NOT NULL,
+    used REAL NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'open',
+    result TEXT NOT NULL DEFAULT '{}',
+    started_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
 """
+# exams: one row per mock exam (`quiz --exam`); its answers are the attempts of the same
+# session. paper: JSON (question ids in order, bank options), used: seconds of the limit
+# used so far (saved after every answer), status: open | finished, result: JSON score.
+# A new table only (CREATE IF NOT EXISTS): older dlcalc versions open the file unchanged.
 
 
 class StoreError(DlcalcError):
@@ -199,7 +214,37 @@ class Store:
                 (card[0], card[1], question_id),
             )
 
+    def exam_open(self, *, session: str, seed: int, minutes: float, paper: str) -> None:
+        """Start a mock exam (paper: JSON)."""
+        at = now_iso()
+        with self._write():
+            self.conn.execute(
+                "INSERT INTO exams (session, seed, minutes, paper, started_at, updated_at)"
+                " VALUES (?,?,?,?,?,?)",
+                (session, seed, float(minutes), paper, at, at),
+            )
+
+    def exam_update(
+        self, session: str, *, used: float, status: str | None = None, result: str | None = None
+    ) -> None:
+        """Save the seconds used (and, when it ends, the status and result JSON)."""
+        sets, args = ["used = ?", "updated_at = ?"], [float(used), now_iso()]
+        if status is not None:
+            sets.append("status = ?")
+            args.append(status)
+        if result is not None:
+            sets.append("result = ?")
+            args.append(result)
+        with self._write():
+            self.conn.execute(
+                f"UPDATE exams SET {', '.join(sets)} WHERE session = ?", (*args, session)
+            )
+
     # ----------------------------------------------------------------- reading
+
+    def exams(self) -> list[dict[str, Any]]:
+        """Every mock exam, oldest first."""
+        return [dict(r) for r in self._rows("SELECT * FROM exams ORDER BY started_at, rowid")]
 
     def attempts(self, topic: str | None = None) -> list[dict[str, Any]]:
         """Every attempt, oldest first."""

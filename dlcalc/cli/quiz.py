@@ -110,7 +110,24 @@ def quiz(
     ] = None,
     exam: Annotated[
         bool,
-        typer.Option("--exam", help="The exam's shape: 8 mcq, 2 calc, 4 essay, 120-minute clock."),
+        typer.Option(
+            "--exam",
+            help="A mock exam: 8 mcq x 2 + 2 calc x 12 + 4 essay x 15 = 100 marks, timed.",
+        ),
+    ] = False,
+    minutes: Annotated[
+        int | None,
+        typer.Option(
+            "--minutes",
+            min=1,
+            max=1000,
+            metavar="M",
+            help="With --exam: the time limit; questions stop when it is up [default: 120].",
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="Continue the last exam after an interruption."),
     ] = False,
     print_: Annotated[
         bool, typer.Option("--print", help="Write a printable Markdown quiz instead of asking.")
@@ -138,14 +155,25 @@ def quiz(
     """Practice quiz: multiple choice, calculations, essays.
 
     Calculations are checked by the engine (relative tolerance) with the working shown on a
-    wrong answer; essays are self-marked against the marking points. Answers are read from
-    a terminal, or one per line from a pipe; the score ends the output as X/N.
+    wrong answer. An essay is typed over several lines (an empty line or Ctrl-D ends it),
+    then you tick the marking points you made (1,3 / all / none): their marks are the score.
+    Answers are read from a terminal, or one per line from a pipe; the score ends the
+    output as X/N. An --exam is 100 marks on every seed (each question scaled to its
+    section: choice 2, calculation 12, essay 15), stops when --minutes run out (unanswered
+    questions score 0) and is saved after every answer: --resume continues it.
     """
     import random
 
     from dlcalc.errors import InputError
     from dlcalc.quiz.generate import EXAM_MINUTES, build_quiz, item_dict, pick
 
+    if resume:
+        if exam or print_ or as_json or seed is not None or minutes is not None or no_save:
+            raise InputError("--resume: continues the last exam as it was; give no other options")
+        _resume()
+        return
+    if minutes is not None and not exam:
+        raise InputError("--minutes: only with --exam")
     topics, kinds = _filters(topic, kind)
     if feedback is not None and feedback not in ("now", "end"):
         raise InputError(f"--feedback: expected now or end, got {feedback!r}")
@@ -160,7 +188,7 @@ def quiz(
     questions = pick(
         _bank(bank, no_bundled), topics=topics, kinds=kinds, n=count, seed=seed, exam=exam
     )
-    items = build_quiz(questions, seed)
+    items = build_quiz(questions, seed, exam=exam)
     if as_json:
         _dump({"seed": seed, "exam": exam, "questions": [item_dict(it) for it in items]})
         return
@@ -173,7 +201,7 @@ def quiz(
             title=title,
             seed=seed,
             with_answers=with_answers,
-            minutes=EXAM_MINUTES if exam else None,
+            minutes=(minutes or EXAM_MINUTES) if exam else None,
         )
         typer.echo(text, nl=False)
         return
@@ -181,19 +209,127 @@ def quiz(
 
     io = _io()
     store, record = _recorder(not no_save, "exam" if exam else "quiz")
+    feedback = feedback or ("end" if exam else "now")
     try:
         io.say(f"seed {seed} (--seed {seed} repeats this quiz)")
-        summary = run_quiz(
-            items,
-            io,
-            feedback=feedback or ("end" if exam else "now"),
-            exam=exam,
-            title="Quiz",
-            record=record,
-        )
+        if exam and store is not None:
+            import json
+            from pathlib import Path
+
+            from dlcalc.quiz.exam import paper_data
+
+            paper = paper_data(
+                items,
+                banks=[str(Path(b).resolve()) for b in bank or []],
+                no_bundled=no_bundled,
+                topics=topics,
+                feedback=feedback,
+            )
+            store.exam_open(
+                session=record.session,
+                seed=seed,
+                minutes=minutes or EXAM_MINUTES,
+                paper=json.dumps(paper),
+            )
+            summary = _sit(store, record, items, io, minutes or EXAM_MINUTES, feedback)
+        else:
+            summary = run_quiz(
+                items,
+                io,
+                feedback=feedback,
+                exam=exam,
+                minutes=minutes or EXAM_MINUTES,
+                title="Quiz",
+                record=record,
+            )
     finally:
         if store is not None:
             store.close()
+    if summary.interrupted:
+        raise typer.Exit(130)
+
+
+def _sit(
+    store: Any,
+    record: Any,
+    items: list[Any],
+    io: Any,
+    minutes: float,
+    feedback: str,
+    done: Any = (),
+    used: float = 0.0,
+) -> Any:
+    """One sitting of a saved exam: the clock saved after every answer, the result at the end."""
+    import json
+
+    from dlcalc.quiz.exam import left_text, result_data
+    from dlcalc.quiz.session import run_quiz
+    from dlcalc.store import StoreError
+
+    def save(status: str | None = None, result: str | None = None, *, spent: float) -> None:
+        try:
+            store.exam_update(record.session, used=spent, status=status, result=result)
+        except StoreError:
+            pass  # the recorder has said the store failed; the exam goes on unsaved
+
+    summary = run_quiz(
+        items,
+        io,
+        feedback=feedback,
+        exam=True,
+        minutes=minutes,
+        record=record,
+        done=list(done),
+        used=used,
+        save_clock=lambda spent: save(spent=spent),
+    )
+    if summary.finished:
+        save("finished", json.dumps(result_data(summary)), spent=summary.elapsed)
+    else:
+        save(spent=summary.elapsed)
+        left = left_text(minutes * 60 - summary.elapsed)
+        io.say(f"The exam is saved: 'dlcalc quiz --resume' continues it ({left} left).")
+    return summary
+
+
+def _resume() -> None:
+    """``quiz --resume``: the last exam again, from its first unanswered question."""
+    import json
+
+    from dlcalc.errors import InputError
+    from dlcalc.quiz.exam import replay
+    from dlcalc.quiz.generate import build_quiz
+    from dlcalc.quiz.review import Recorder
+    from dlcalc.store import Store
+
+    with Store() as store:
+        exams = store.exams()
+        if not exams:
+            raise InputError("--resume: no exam to resume; start one with 'dlcalc quiz --exam'")
+        row = exams[-1]
+        when = row["started_at"][:16].replace("T", " ")
+        if row["status"] != "open":
+            result = json.loads(row["result"] or "{}")
+            score = f"{result.get('score', 0):g}/{result.get('max', 0):g}"
+            raise InputError(
+                f"--resume: the last exam (seed {row['seed']}, started {when} UTC) is finished,"
+                f" score {score}; start a new one with 'dlcalc quiz --exam'"
+            )
+        paper = json.loads(row["paper"])
+        by_id = _bank(paper["banks"] or None, paper["no_bundled"]).by_id()
+        missing = [qid for qid in paper["ids"] if qid not in by_id]
+        if missing:
+            raise InputError(f"--resume: question {missing[0]} is no longer in the bank")
+        items = build_quiz([by_id[qid] for qid in paper["ids"]], row["seed"], exam=True)
+        attempts = [a for a in store.attempts() if a["session"] == row["session"]]
+        attempts.sort(key=lambda a: a["id"])
+        done = replay(items, attempts)
+        record = Recorder(store, mode="exam", session=row["session"])
+        io = _io()
+        io.say(f"seed {row['seed']}: resuming the exam started {when} UTC")
+        summary = _sit(
+            store, record, items, io, row["minutes"], paper["feedback"], done, row["used"]
+        )
     if summary.interrupted:
         raise typer.Exit(130)
 
@@ -254,15 +390,17 @@ def review(
 def progress(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Attempts, accuracy and trend per topic; weakest topics."""
+    """Attempts, accuracy and trend per topic; weakest topics; mock exams by section."""
     from dlcalc.ops import TOPICS
-    from dlcalc.quiz.progress import report_text, summarise
+    from dlcalc.quiz.progress import exam_history, exams_text, report_text, summarise
     from dlcalc.quiz.review import choose
     from dlcalc.store import Store
 
     with Store() as store:
-        data = summarise(store.attempts(), TOPICS)
+        attempts = store.attempts()
+        data = summarise(attempts, TOPICS)
         cards = store.cards()
+        exams = store.exams()
     try:
         from dlcalc.quiz.bank import bundled_bank_dir, load_paths
 
@@ -270,10 +408,13 @@ def progress(
         data["due"] = choose(questions, cards, limit=10**6, new=0)[1]
     except Exception:  # the report does not depend on the bank being readable
         data["due"] = None
+    data["exams"] = exam_history(exams, attempts)
     if as_json:
         _dump(data)
     else:
         typer.echo(report_text(data))
+        typer.echo()
+        typer.echo(exams_text(data["exams"]))
 
 
 # ---------------------------------------------------------------------- bank
@@ -290,7 +431,8 @@ def bank_validate(
 ) -> None:
     """Check bank files; exit 1 on any problem.
 
-    Unique ids, required fields, one correct choice of 4-5, 3-6 marking points, every
+    Unique ids, required fields, one correct choice of 4-5, 3-6 marking points whose
+    weights ({text, marks}, or a default split) sum to the essay's marks, every
     placeholder filled, calc ops that exist and give finite answers, require satisfiable.
     Fair choices: in at most 30% of the worded mcqs (a choice of 25+ characters) is the
     key the strictly longest choice, no key is 1.5x its longest distractor or more, and

@@ -37,6 +37,11 @@ class RichIO:
                 return answer
             say(self.console, why, "yellow")
 
+    def ask_lines(self, label: str) -> list[str] | None:
+        from dlcalc.render.prompt import ask_lines
+
+        return ask_lines(self.console, label)
+
     def working(self, solution: Any) -> None:
         from dlcalc.render.rich import render
 

@@ -68,6 +68,11 @@ class Question:
         return self.data.get(key, default)
 
     @property
+    def points(self) -> list[tuple[str, float]]:
+        """An essay's marking points as (text, marks); see :func:`weighted_points`."""
+        return weighted_points(self.data.get("marking_points", []), self.marks)
+
+    @property
     def where(self) -> str:
         """``question_bank/cnn.toml:12 [cnn-mcq-001]``: how messages name a question."""
         loc = f"{self.file}:{self.line}" if self.line else str(self.file)
@@ -97,6 +102,35 @@ class Bank:
             if (not topics or q.topic in topics) and (not kinds or q.kind in kinds)
         ]
         return sorted(out, key=lambda q: q.id)
+
+
+def default_split(marks: int, n: int) -> list[int]:
+    """``marks`` shared over ``n`` points in whole marks, the first points taking the
+    remainder: 6 over 5 -> 2, 1, 1, 1, 1 (always sums to ``marks``)."""
+    if n <= 0:
+        return []
+    base, extra = divmod(int(marks), n)
+    return [base + (i < extra) for i in range(n)]
+
+
+def weighted_points(points: Any, marks: int) -> list[tuple[str, float]]:
+    """Marking points as (text, marks). A point is a string or a ``{text, marks}`` table;
+    plain strings share the marks the tables leave (:func:`default_split`), so a list of
+    strings always sums to the question's marks. ``bank validate`` checks table weights."""
+    if not isinstance(points, list):
+        return []
+    given = [p.get("marks") if isinstance(p, dict) else None for p in points]
+    fixed = sum(float(m) for m in given if isinstance(m, int | float) and not isinstance(m, bool))
+    plain = [
+        i for i, m in enumerate(given) if not isinstance(m, int | float) or isinstance(m, bool)
+    ]
+    share = default_split(max(int(marks - fixed), 0), len(plain))
+    out = []
+    for i, p in enumerate(points):
+        text = str(p.get("text", "")) if isinstance(p, dict) else str(p)
+        weight = float(share[plain.index(i)]) if i in plain else float(given[i])  # type: ignore[arg-type]
+        out.append((text, weight))
+    return out
 
 
 def bundled_bank_dir() -> Path:

@@ -21,7 +21,7 @@ ANKI_DECK = "COMP5329 Deep Learning (dlcalc)"
 
 
 def _question_md(i: int, item: Item) -> list[str]:
-    marks = f"{item.marks} mark{'s' * (item.marks != 1)}"
+    marks = f"{item.shown_marks:g} mark{'s' * (item.shown_marks != 1)}"  # an exam's share
     out = [f"### {i}. {KIND_TITLE[item.kind]} ({marks}) `{item.id}`", "", item.prompt, ""]
     out += [f"- **{letter}.** {c}" for letter, c in zip(LETTERS, item.choices, strict=False)]
     if item.choices:
@@ -46,7 +46,7 @@ def _answer_md(i: int, item: Item) -> list[str]:
         out += ["", "```", plain(item.solution), "```"]
     else:
         out += ["", "Marking points:", ""]
-        out += [f"- {p}" for p in q.get("marking_points", [])]
+        out += [f"- [{m:g}] {p}" for p, m in q.points]
         out += ["", f"Model answer: {q.get('model_answer', '')}"]
     return [*out, ""]
 
@@ -60,7 +60,7 @@ def quiz_markdown(
     minutes: int | None = None,
 ) -> str:
     """A printable quiz: the questions, then (``with_answers``) the key on separate pages."""
-    total = sum(it.marks for it in items)
+    total = f"{sum(it.shown_marks for it in items):g}"
     head = [f"# {title}", ""]
     meta = [f"{len(items)} questions", f"{total} marks"]
     if minutes:
@@ -137,7 +137,7 @@ def _card(item: Item) -> tuple[str, str]:
             f"<pre>{html.escape(plain(item.solution))}</pre>",
         ]
     else:
-        points = "".join(f"<li>{_html(p)}</li>" for p in q.get("marking_points", []))
+        points = "".join(f"<li>[{m:g}] {_html(p)}</li>" for p, m in q.points)
         back = [f"<ul>{points}</ul>", f"<div>{_html(q.get('model_answer', ''))}</div>"]
     return "".join(front), "".join(back)
 

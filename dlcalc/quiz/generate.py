@@ -15,7 +15,14 @@ from typing import Any
 from dlcalc.errors import DlcalcError, InputError
 from dlcalc.quiz.bank import PLACEHOLDER, Bank, Question
 
-EXAM_SHAPE = (("mcq", 8), ("calc", 2), ("essay", 4))
+# The mock exam's blueprint: (kind, questions, marks each). Every question of a section
+# counts the same marks, whatever its own marks in the bank: its score is scaled to the
+# section's share (an essay with 6 marks of points scores ticked/6 x 15), so every seed's
+# paper totals EXAM_TOTAL.
+EXAM_BLUEPRINT = (("mcq", 8, 2), ("calc", 2, 12), ("essay", 4, 15))
+EXAM_SHAPE = tuple((kind, count) for kind, count, _ in EXAM_BLUEPRINT)
+EXAM_MARKS = {kind: marks for kind, _, marks in EXAM_BLUEPRINT}
+EXAM_TOTAL = sum(count * marks for _, count, marks in EXAM_BLUEPRINT)  # 100
 EXAM_MINUTES = 120
 MAX_DRAWS = 200  # attempts to meet a calc template's `require`
 DRAW_SECONDS = 2.0  # and at most this long: a slow op must not make quiz/validate spin
@@ -53,6 +60,7 @@ class Item:
     params: dict[str, Any] = field(default_factory=dict)
     solution: Any = None  # calc: the engine's Solution (its working)
     parts: list[Part] = field(default_factory=list)  # calc: (a), (b), ... (one at least)
+    out_of: float | None = None  # in an exam: the marks it counts (EXAM_MARKS)
 
     def __post_init__(self) -> None:
         if self.kind == "calc" and not self.parts and not self.question.parts:
@@ -78,6 +86,11 @@ class Item:
     def multi(self) -> bool:
         """A calc question asked part by part ((a), (b), ...)."""
         return bool(self.question.parts)
+
+    @property
+    def shown_marks(self) -> float:
+        """The marks shown beside the question: its exam share, else its own marks."""
+        return self.marks if self.out_of is None else self.out_of
 
 
 # ------------------------------------------------------------------ calc parameters
@@ -331,8 +344,12 @@ def pick(
     return rng.sample(pool, min(n, len(pool)))
 
 
-def build_quiz(questions: Sequence[Question], seed: int) -> list[Item]:
-    return [instantiate(q, seed) for q in questions]
+def build_quiz(questions: Sequence[Question], seed: int, *, exam: bool = False) -> list[Item]:
+    items = [instantiate(q, seed) for q in questions]
+    if exam:
+        for item in items:
+            item.out_of = EXAM_MARKS[item.kind]
+    return items
 
 
 def item_dict(item: Item, *, working: bool = True) -> dict[str, Any]:
@@ -344,9 +361,11 @@ def item_dict(item: Item, *, working: bool = True) -> dict[str, Any]:
         "id": item.id,
         "kind": item.kind,
         "topic": item.topic,
-        "marks": item.marks,
+        "marks": item.shown_marks,
         "prompt": item.prompt,
     }
+    if item.out_of is not None:  # an exam paper: the question's own marks, scaled
+        out["question_marks"] = item.marks
     if item.kind == "mcq":
         out["choices"] = item.choices
         out["answer"] = item.answer
@@ -365,7 +384,7 @@ def item_dict(item: Item, *, working: bool = True) -> dict[str, Any]:
         if working:
             out["working"] = [s.to_dict() for s in item.solution.steps]
     else:
-        out["marking_points"] = list(q.get("marking_points", []))
+        out["marking_points"] = [{"text": t, "marks": m} for t, m in q.points]
         out["model_answer"] = q.get("model_answer", "")
     if q.get("source"):
         out["source"] = q.get("source")

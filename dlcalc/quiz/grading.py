@@ -1,6 +1,6 @@
 """Marking one answer: mcq by letter, calc by the one marker (``dlcalc.check``: the precision
 the student wrote, or the decimals the question asks for; named slips), essays by the
-student's own mark against the marking points."""
+marking points the student ticks (``1,3``, ``all`` or ``none``): the sum of their weights."""
 
 from __future__ import annotations
 
@@ -62,13 +62,25 @@ def problem(item: Item, text: str) -> str | None:
         except DlcalcError as exc:
             return str(exc).split(": ", 1)[-1]
     else:
-        try:
-            mark = float(text)
-        except ValueError:
-            return f"type your mark, a number from 0 to {item.marks}"
-        if not 0 <= mark <= item.marks:
-            return f"type your mark, a number from 0 to {item.marks}"
+        ticked = ticks(item, text)
+        if isinstance(ticked, str):
+            return ticked
     return None
+
+
+def ticks(item: Item, text: str) -> list[int] | str:
+    """The marking points (1-based, sorted) ticked by ``text``: numbers separated by commas
+    or spaces, ``all`` or ``none``; a string saying why when it cannot be read."""
+    n = len(item.question.points)
+    words = text.replace(",", " ").lower().split()
+    why = f"type the numbers of the points you made (1-{n}, e.g. 1,3), all or none"
+    if words == ["none"] or words == ["0"]:
+        return []
+    if words == ["all"]:
+        return list(range(1, n + 1))
+    if not words or not all(w.isdigit() and 1 <= int(w) <= n for w in words):
+        return why
+    return sorted({int(w) for w in words})
 
 
 def check(item: Item, text: str) -> dict:
@@ -150,9 +162,15 @@ def grade(item: Item, text: str) -> Verdict:
     marks = float(item.marks)
     why = problem(item, text)
     if item.kind == "essay":
-        mark = 0.0 if why else float(text)
-        ok = mark >= marks / 2
-        msg = f"self-marked {mark:g}/{marks:g}" + (f" ({why}; counted as 0)" if why else "")
+        points = item.question.points
+        ticked = [] if why else ticks(item, text)
+        mark = sum(points[i - 1][1] for i in ticked)  # type: ignore[union-attr]
+        ok = mark >= marks
+        which = ", ".join(map(str, ticked)) or "none"  # type: ignore[arg-type]
+        lead = "full marks" if ok else "partial marks" if mark else "no marks"
+        msg = f"{lead}: {mark:g}/{marks:g} (points ticked: {which})"
+        if why:
+            msg = f"no marks: 0/{marks:g} ({why}; counted as none)"
         return Verdict(ok, mark, marks, text, msg)
     if why:
         return Verdict(False, 0.0, marks, text, f"wrong: {why}; the answer is {answer_text(item)}")

@@ -1,4 +1,5 @@
-"""``dlcalc progress``: per-topic attempts, accuracy, trend and the weakest topics."""
+"""``dlcalc progress``: per-topic attempts, accuracy, trend and the weakest topics; the
+mock exams sat, with their per-section scores."""
 
 from __future__ import annotations
 
@@ -98,4 +99,76 @@ def report_text(data: dict[str, Any]) -> str:
         lines.append("no answers stored yet: try 'dlcalc quiz'")
     if "due" in data:
         lines.append(f"due for review: {data['due']}")
+    return "\n".join(lines)
+
+
+def exam_history(exams: Sequence[dict[str, Any]], attempts: Sequence[dict[str, Any]]) -> list:
+    """Mock exams (store rows, oldest first) -> newest first, scores per section.
+
+    A section's marks are those its answers earned (scaled to the blueprint, as stored)
+    over its share of the paper; an unfinished exam counts what was answered so far.
+    """
+    import json
+
+    from dlcalc.quiz.exam import SECTIONS
+    from dlcalc.quiz.generate import EXAM_BLUEPRINT
+
+    by_session: dict[str, list[dict[str, Any]]] = {}
+    for row in attempts:
+        by_session.setdefault(row["session"], []).append(row)
+    out = []
+    for exam in reversed(exams):
+        rows = by_session.get(exam["session"], [])
+        result = json.loads(exam["result"] or "{}")
+        sections = {}
+        for kind, count, marks in EXAM_BLUEPRINT:
+            got = round(sum(r["score"] for r in rows if r["kind"] == kind), 2)
+            sections[SECTIONS[kind]] = {"score": got, "max": count * marks}
+        total = sum(count for _, count, _ in EXAM_BLUEPRINT)
+        out.append(
+            {
+                "session": exam["session"],
+                "seed": exam["seed"],
+                "started": exam["started_at"],
+                "status": exam["status"],
+                "score": round(sum(v["score"] for v in sections.values()), 2),
+                "max": sum(v["max"] for v in sections.values()),
+                "sections": sections,
+                "answered": len(rows),
+                "questions": total,
+                "timed_out": bool(result.get("timed_out", False)),
+                "minutes": exam["minutes"],
+                "used_minutes": round(exam["used"] / 60, 1),
+            }
+        )
+    return out
+
+
+def exams_text(history: Sequence[dict[str, Any]]) -> str:
+    """The mock exams as an aligned table, newest first."""
+    if not history:
+        return "mock exams: none yet: try 'dlcalc quiz --exam'"
+    names = list(history[0]["sections"])  # choice, calculation, essay
+    head = ("exam started", "seed", "score", *names, "time", "status")
+    rows = []
+    for n, e in enumerate(history):
+        status = "time up" if e["timed_out"] else e["status"]
+        if e["status"] == "open":  # --resume continues the newest exam only
+            hint = "; quiz --resume" if n == 0 else ""
+            status = f"open ({e['answered']}/{e['questions']}{hint})"
+        rows.append(
+            (
+                e["started"][:16].replace("T", " "),
+                str(e["seed"]),
+                f"{e['score']:g}/{e['max']:g}",
+                *(f"{e['sections'][n]['score']:g}/{e['sections'][n]['max']:g}" for n in names),
+                f"{e['used_minutes']:.0f}/{e['minutes']:g} min",
+                status,
+            )
+        )
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    lines = ["mock exams (newest first):"]
+    lines.append("  ".join(c.ljust(w) for c, w in zip(head, widths, strict=True)).rstrip())
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     return "\n".join(lines)

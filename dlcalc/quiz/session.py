@@ -4,6 +4,11 @@ Two front ends share the loop: :class:`PipeIO` (answers read line by line, plain
 and ``dlcalc.cli.quiz_io.RichIO`` (a terminal: rich prompts that ask again on an
 unreadable answer); the CLI picks one from its output environment and passes it in.
 End of input (or Ctrl-C) ends the quiz early with the score so far.
+
+Essays: the answer is typed over several lines (an empty line, or end of input, ends it);
+then the marking points (with their marks) and the model answer are shown and the student
+ticks the points made (``1,3``, ``all``, ``none``). An exam (``exam.py``) scales every
+question to the blueprint, stops asking when its time is up and can be resumed.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from dlcalc.quiz import exam as rules
 from dlcalc.quiz.generate import EXAM_MINUTES, LETTERS, Item
 from dlcalc.quiz.grading import Verdict, grade, grade_parts, part_item
 
@@ -40,6 +46,21 @@ class PipeIO:
         sys.stdout.write(answer + "\n")
         return answer
 
+    def ask_lines(self, label: str) -> list[str] | None:
+        """Lines up to an empty line or the end of input; None if input ended at once."""
+        sys.stdout.write(f"{label}:\n")
+        sys.stdout.flush()
+        lines: list[str] = []
+        while True:
+            line = sys.stdin.readline()
+            if not line:
+                return lines or None
+            text = line.rstrip("\r\n")
+            if not text.strip():
+                return lines
+            sys.stdout.write(f"  {text}\n")
+            lines.append(text)
+
     def working(self, solution: Any) -> None:
         from dlcalc.render.text import plain
 
@@ -52,15 +73,30 @@ class Summary:
     results: list[tuple[Item, Verdict]] = field(default_factory=list)
     stopped: bool = False  # input ended (or Ctrl-C) before the last question
     interrupted: bool = False
-    elapsed: float = 0.0  # seconds
+    elapsed: float = 0.0  # seconds (an exam: all sittings together)
+    timed_out: bool = False  # an exam whose time ran out
+    exam: bool = False
+    items: list[Item] = field(default_factory=list)  # the whole paper
 
     @property
     def correct(self) -> int:
         return sum(v.correct for _, v in self.results)
 
     @property
+    def unanswered(self) -> int:
+        return self.total - len(self.results)
+
+    @property
+    def finished(self) -> bool:
+        """Every question answered, or the time ran out (nothing left to resume)."""
+        return self.timed_out or not self.unanswered
+
+    @property
     def marks(self) -> tuple[float, float]:
-        return sum(v.score for _, v in self.results), sum(v.max_score for _, v in self.results)
+        got = round(sum(v.score for _, v in self.results), 2)
+        if self.exam:  # unanswered questions count, at 0
+            return got, sum(it.shown_marks for it in self.items)
+        return got, sum(v.max_score for _, v in self.results)
 
     def to_dict(self) -> dict[str, Any]:
         got, out_of = self.marks
@@ -71,6 +107,7 @@ class Summary:
             "marks": got,
             "max_marks": out_of,
             "stopped": self.stopped,
+            "timed_out": self.timed_out,
         }
 
 
@@ -79,15 +116,12 @@ class Summary:
 Recorder = Callable[[Item, Verdict, Any], None]
 
 
-def _clock(start: float, now: float) -> str:
-    left = EXAM_MINUTES * 60 - (now - start)
-    if left <= 0:
-        return "time is up"
-    return f"time left {int(left // 60)}:{int(left % 60):02d}"
+def _marks(m: float) -> str:
+    return f"{m:g} mark{'s' * (m != 1)}"
 
 
 def _show_item(io: Any, i: int, n: int, item: Item, clock: str) -> None:
-    meta = f"{item.topic}, {KIND_NAMES[item.kind]}, {item.marks} mark{'s' * (item.marks != 1)}"
+    meta = f"{item.topic}, {KIND_NAMES[item.kind]}, {_marks(item.shown_marks)}"
     io.say()
     io.say(f"Question {i}/{n} [{meta}]" + (f"  ({clock})" if clock else ""), "bold")
     io.say(item.prompt)
@@ -97,8 +131,8 @@ def _show_item(io: Any, i: int, n: int, item: Item, clock: str) -> None:
 
 def _essay_reveal(io: Any, item: Item) -> None:
     io.say("Marking points:", "bold")
-    for point in item.question.get("marking_points", []):
-        io.say(f"  - {point}")
+    for n, (point, marks) in enumerate(item.question.points, start=1):
+        io.say(f"  {n}. [{_marks(marks)}] {point}")
     io.say("Model answer:", "bold")
     io.say("  " + str(item.question.get("model_answer", "")))
 
@@ -120,7 +154,28 @@ def _label(item: Item) -> str:
         return f"Your answer ({LETTERS[0]}-{LETTERS[len(item.choices) - 1]})"
     if item.kind == "calc":
         return f"Your answer ({item.question.get('answer_key')})"
-    return f"Your mark (0-{item.marks})"
+    return f"Points you made (1-{len(item.question.points)}, e.g. 1,3; all; none)"
+
+
+ESSAY_LABEL = "Your answer (several lines; an empty line or Ctrl-D ends it)"
+
+
+def _exam_header(io: Any, items: Sequence[Item], minutes: float, left: float, done: int) -> None:
+    n = len(items)
+    total = sum(it.shown_marks for it in items)
+    counts = ", ".join(
+        f"{sum(it.kind == k for it in items)} {KIND_NAMES[k]}" for k in ("mcq", "calc", "essay")
+    )
+    io.say(f"Exam: {n} questions ({counts}), {total:g} marks, {minutes:g} minutes.", "bold")
+    shares = ", ".join(
+        f"{KIND_NAMES[k]} {_marks(m)} each"
+        for k, m in dict.fromkeys((it.kind, it.shown_marks) for it in items)
+    )
+    io.say(f"Marks: {shares}.")
+    if done:
+        io.say(f"Resuming at question {done + 1}/{n}; {rules.left_text(left)} left.")
+    finish = time.strftime("%H:%M", time.localtime(time.time() + left))
+    io.say(f"The clock {'runs again' if done else 'starts'} now; time is up at {finish}.")
 
 
 def _ask_parts(io: Any, item: Item) -> Verdict | None:
@@ -143,46 +198,69 @@ def run_quiz(
     exam: bool = False,
     title: str = "Quiz",
     record: Recorder | None = None,
-    clock: Callable[[], float] = time.monotonic,
+    clock: Callable[[], float] | None = None,
+    minutes: float = EXAM_MINUTES,
+    done: Sequence[tuple[Item, Verdict]] = (),
+    used: float = 0.0,
+    save_clock: Callable[[float], None] | None = None,
 ) -> Summary:
-    """Ask every item in order; ``record`` stores each verdict before the next question."""
+    """Ask every item in order; ``record`` stores each verdict before the next question.
+
+    An exam: ``minutes`` is the limit, ``used`` the seconds already used and ``done`` the
+    results of earlier sittings (a resumed exam asks from the first unanswered question);
+    ``save_clock(seconds used)`` runs after each recorded answer.
+    """
+    real = clock is None
+    if clock is None:
+        clock, real = rules.clock()
     start = clock()
-    summary = Summary(total=len(items))
     n = len(items)
+    summary = Summary(total=n, exam=exam, items=list(items))
+    summary.results += done
+    limit = minutes * 60
+
+    def used_now() -> float:
+        return used + clock() - start
+
     if exam:
-        total = sum(it.marks for it in items)
-        counts = ", ".join(
-            f"{sum(it.kind == k for it in items)} {KIND_NAMES[k]}" for k in ("mcq", "calc", "essay")
-        )
-        io.say(f"Exam: {n} questions ({counts}), {total} marks, {EXAM_MINUTES} minutes.", "bold")
-        finish = time.strftime("%H:%M", time.localtime(time.time() + EXAM_MINUTES * 60))
-        io.say(f"The clock starts now; time is up at {finish}.")
+        _exam_header(io, items, minutes, limit - used, len(done))
     else:
         io.say(f"{title}: {n} question{'s' * (n != 1)}.", "bold")
     try:
-        for i, item in enumerate(items, start=1):
-            _show_item(io, i, n, item, _clock(start, clock()) if exam else "")
-            if item.kind == "essay":
-                if io.interactive:
-                    io.say("Write your answer on paper (or here), then press Enter to mark it.")
-                    if io.ask("Answer", None) is None:
-                        summary.stopped = True
-                        break
-                _essay_reveal(io, item)
-            if item.multi:
-                verdict = _ask_parts(io, item)
-                if verdict is None:
-                    summary.stopped = True
-                    break
-            else:
-                answer = io.ask(_label(item), item)
-                if answer is None:
-                    summary.stopped = True
-                    break
-                verdict = grade(item, answer)
+        for i, item in enumerate(items[len(done) :], start=len(done) + 1):
+            left = limit - used_now()
+            if exam and left <= 0:
+                summary.timed_out = True
+                break
+            label = f"time left {rules.left_text(left)}" if exam else ""
+            _show_item(io, i, n, item, label)
+            parts_verdict = None
+            try:
+                with rules.alarm(left, exam and real and getattr(io, "interactive", False)):
+                    if item.multi:  # asked part by part, marked together (follow-through)
+                        parts_verdict = _ask_parts(io, item)
+                        answer = None if parts_verdict is None else ""
+                    else:
+                        answer = _answer(io, item, lambda: exam and used_now() > limit)
+            except rules.TimeUp:  # the terminal alarm, mid-prompt: end that line first
+                io.say()
+                answer = ""
+                summary.timed_out = True
+            if summary.timed_out or (exam and answer is not None and used_now() > limit):
+                summary.timed_out = True
+                io.say("Time is up before this answer was finished: it is not marked.", "red")
+                break
+            if answer is None:
+                summary.stopped = True
+                break
+            verdict = rules.scale(
+                item, parts_verdict if parts_verdict is not None else grade(item, answer)
+            )
             now = feedback == "now" or item.kind == "essay"
             if record is not None:  # committed before the verdict is shown: what the
                 record(item, verdict, None)  # student has seen acknowledged is on disk
+            if save_clock is not None:
+                save_clock(used_now())
             if now:
                 _feedback(io, item, verdict)
                 if record is not None and getattr(io, "interactive", False):
@@ -192,27 +270,54 @@ def run_quiz(
             summary.results.append((item, verdict))
     except KeyboardInterrupt:
         summary.stopped = summary.interrupted = True
-    summary.elapsed = clock() - start
-    if feedback == "end" and summary.results:
+    summary.elapsed = min(used_now(), limit) if exam else used_now()
+    if summary.timed_out:
+        summary.stopped = False
+    if feedback == "end" and summary.results and (not exam or summary.finished):
+        # (an exam left to resume keeps its answers to the end, as on paper)
         io.say()
         io.say("Answers", "bold")
         for i, (item, verdict) in enumerate(summary.results, start=1):
             if item.kind != "essay":
                 io.say(f"{i}. [{item.id}]", "bold")
                 _feedback(io, item, verdict)
-    print_score(io, summary, exam=exam)
+    print_score(io, summary, exam=exam, minutes=minutes)
     return summary
 
 
-def print_score(io: Any, summary: Summary, *, exam: bool = False) -> None:
+def _answer(io: Any, item: Item, late: Callable[[], bool]) -> str | None:
+    """The student's answer to one item (an essay: the ticks after the written answer)."""
+    if item.kind != "essay":
+        return io.ask(_label(item), item)
+    lines = io.ask_lines(ESSAY_LABEL)
+    if lines is None or late():
+        return None if lines is None else ""  # late: the caller says the time is up
+    _essay_reveal(io, item)
+    return io.ask(_label(item), item)
+
+
+def print_score(
+    io: Any, summary: Summary, *, exam: bool = False, minutes: float = EXAM_MINUTES
+) -> None:
     answered = len(summary.results)
     io.say()
-    if summary.stopped:
+    if summary.timed_out:
+        left = summary.unanswered
+        io.say(
+            f"Time is up after {answered} of {summary.total} questions: "
+            f"{left} unanswered question{'s' * (left != 1)} score 0."
+        )
+    elif summary.stopped:
         io.say(f"Stopped after {answered} of {summary.total} questions.")
     got, out_of = summary.marks
-    if exam or any(it.kind == "essay" or it.multi for it, _ in summary.results):
-        io.say(f"marks: {got:g}/{out_of:g}")
     if exam:
-        minutes = summary.elapsed / 60
-        io.say(f"time: {minutes:.0f} of {EXAM_MINUTES} minutes")
+        parts = rules.sections(summary.results, summary.items)
+        io.say(
+            "sections: " + ", ".join(f"{k} {v['score']:g}/{v['max']:g}" for k, v in parts.items())
+        )
+        io.say(f"time: {summary.elapsed / 60:.0f} of {minutes:g} minutes")
+        io.say(f"score: {got:g}/{out_of:g}", "bold")
+        return
+    if any(it.kind == "essay" or it.multi for it, _ in summary.results):
+        io.say(f"marks: {got:g}/{out_of:g}")
     io.say(f"score: {summary.correct}/{answered}", "bold")

@@ -238,12 +238,50 @@ def _check_essay(q: Question, run_ops: bool) -> list[str]:
     if "marks" not in d:
         errs.append("marks: required for an essay")
     points = d.get("marking_points")
-    if not isinstance(points, list) or not all(_text(p) for p in points):
-        errs.append("marking_points: required, a list of non-empty strings")
+    if not isinstance(points, list) or not all(_text(p) or isinstance(p, dict) for p in points):
+        errs.append("marking_points: required, a list of non-empty strings or {text, marks} tables")
     elif not 3 <= len(points) <= 6:
         errs.append(f"marking_points: expected 3-6 points, got {len(points)}")
+    else:
+        errs += _check_weights(points, d.get("marks"))
     if not _text(d.get("model_answer")):
         errs.append("model_answer: required")
+    return errs
+
+
+def _check_weights(points: list[Any], marks: Any) -> list[str]:
+    """Weighted points ({text, marks}): each weight positive, all together the question's
+    marks (plain-string points share whatever marks the weighted ones leave)."""
+    errs = []
+    weighted = [p for p in points if isinstance(p, dict)]
+    for n, p in enumerate(points, start=1):
+        if not isinstance(p, dict):
+            continue
+        extra = sorted(set(p) - {"text", "marks"})
+        if extra or not _text(p.get("text")):
+            errs.append(f"marking_points[{n}]: expected {{text, marks}} with non-empty text")
+        w = p.get("marks")
+        if isinstance(w, bool) or not isinstance(w, int | float) or not w > 0:
+            errs.append(f"marking_points[{n}]: marks must be a positive number, got {w!r}")
+            return errs
+    if not isinstance(marks, int) or isinstance(marks, bool):
+        return errs
+    if not weighted:
+        if marks < len(points):
+            errs.append(
+                f"marking_points: {len(points)} points share {marks} marks, so a point would "
+                "carry 0 marks (weight them: {text, marks})"
+            )
+        return errs
+    total = sum(p["marks"] for p in weighted)
+    rest = len(points) - len(weighted)
+    if rest == 0 and abs(total - marks) > 1e-9:
+        errs.append(f"marking_points: the weights sum to {total:g}, the question has {marks} marks")
+    elif rest and total + rest > marks:
+        errs.append(
+            f"marking_points: the weights sum to {total:g}, leaving under 1 mark for each of "
+            f"the {rest} unweighted points (the question has {marks} marks)"
+        )
     return errs
 
 

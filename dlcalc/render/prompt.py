@@ -23,3 +23,19 @@ def ask(console: Any, label: str) -> str | None:
     except EOFError:
         console.print()
         return None
+
+
+def ask_lines(console: Any, label: str) -> list[str] | None:
+    """Ask for several lines after a bold ``label``: an empty line or Ctrl-D ends them;
+    None when input ends before the first line."""
+    console.print(Text(label + ":", style="bold"))
+    lines: list[str] = []
+    while True:
+        try:
+            line = console.input("  ")
+        except EOFError:
+            console.print()
+            return lines or None
+        if not line.strip():
+            return lines
+        lines.append(line)

@@ -155,8 +155,9 @@ def test_exam_draws_two_multi_part_calculations(cli, seed):
     calc = [q for q in json.loads(res.stdout)["questions"] if q["kind"] == "calc"]
     assert len(calc) == 2
     assert all(3 <= len(q["parts"]) <= 5 for q in calc)
-    assert all(q["marks"] == sum(p["marks"] for p in q["parts"]) for q in calc)
-    assert sum(q["marks"] for q in calc) == 20  # the same calc marks whatever the seed
+    # in an exam a calculation counts its section's share (12); its parts keep their own marks
+    assert all(q["question_marks"] == sum(p["marks"] for p in q["parts"]) for q in calc)
+    assert sum(q["question_marks"] for q in calc) == 20  # the same whatever the seed
 
 
 def test_terminal_asks_each_part_again_on_an_unreadable_answer_and_stores_the_marks(

@@ -49,9 +49,12 @@ def test_rating_from_correctness_in_a_pipe(good, text, rating):
     assert rating_for(item, grade(item, answer), PipeIO()) == (rating or 3)  # Good / Again
 
 
-@pytest.mark.parametrize(("mark", "rating"), [("0", 1), ("1", 1), ("2", 2), ("3", 3), ("4", 4)])
-def test_essay_rating_from_self_mark_fraction(good, mark, rating):
-    q = next(q for q in load_paths([good]).questions if q.kind == "essay")  # 4 marks
+@pytest.mark.parametrize(
+    ("mark", "rating"), [("none", 1), ("2", 1), ("1", 2), ("1,2", 3), ("all", 4)]
+)
+def test_essay_rating_from_ticked_fraction(good, mark, rating):
+    # 4 marks over 3 points: weights 2, 1, 1 (the default split)
+    q = next(q for q in load_paths([good]).questions if q.kind == "essay")
     item = instantiate(q, 0)
     assert rating_for(item, grade(item, mark), PipeIO()) == rating
 

@@ -96,14 +96,20 @@ def test_exam_shape(cli):
 def test_exam_run_shows_clock_and_marks(cli):
     data = quiz_json(cli, "--exam", "--seed", "5")
     total = sum(q["marks"] for q in data["questions"])
+    assert total == 100
     lines = sum(len(q["parts"]) for q in data["questions"] if q["kind"] == "calc")
-    res = cli("quiz", "--exam", "--seed", "5", input="A\n" * 8 + "0\n" * lines + "1\n" * 4)
+    essays = "my answer\n\n1\n" * 4  # a one-line essay, then the points ticked
+    res = cli("quiz", "--exam", "--seed", "5", input="A\n" * 8 + "0\n" * lines + essays)
     assert res.exit_code == 0, res.stderr
     assert "120 minutes" in res.stdout
     assert f"{total} marks" in res.stdout
     assert "time left 1" in res.stdout  # the clock is shown at each question: 1xx:xx
-    assert re.search(rf"marks: [\d.]+/{total}\n", res.stdout)
-    assert re.search(r"score: \d+/14\s*$", res.stdout)
+    assert res.stdout.count(", 2 marks]") == 8 and res.stdout.count(", 12 marks]") == 2
+    assert res.stdout.count(", 15 marks]") == 4
+    assert re.search(
+        r"sections: choice [\d.]+/16, calculation [\d.]+/24, essay [\d.]+/60\n", res.stdout
+    )
+    assert re.search(r"score: [\d.]+/100\s*$", res.stdout)
     # feedback defaults to the end in exam mode: no verdict before the last question
     before_last = res.stdout.split("Question 14/14")[0]
     assert "wrong:" not in before_last and "correct:" not in before_last
@@ -121,8 +127,8 @@ def _answers(data: dict, right: list[bool]) -> str:
             lines.append(q["answer"] if ok else wrong)
         elif q["kind"] == "calc":
             lines.append(str(q["answer"] if ok else q["answer"] + 1))
-        else:
-            lines.append(str(q["marks"] if ok else 0))
+        else:  # an essay: its answer, an empty line, then the points made
+            lines += ["An answer", "", "all" if ok else "none"]
     return "\n".join(lines) + "\n"
 
 
@@ -209,13 +215,20 @@ def test_calc_answer_with_wrong_count_is_wrong_not_asked_again():
 
 def test_essay_is_self_marked_against_the_points(cli, only_good):
     args = [*only_good, "--kind", "essay", "--seed", "1"]
-    res = cli("quiz", *args, input="3\n")
-    assert "Marking points:" in res.stdout and "point two" in res.stdout
+    res = cli("quiz", *args, input="3\n")  # "3" is the essay; input ends before the points
+    assert "Stopped after 0 of 1" in res.stdout
+    res = cli("quiz", *args, input="Pooling is\nsubsampling.\n\n1,3\n")
+    assert "  Pooling is\n  subsampling.\n" in res.stdout  # both lines are the answer
+    assert "Marking points:" in res.stdout and "2. [1 mark] point two" in res.stdout
+    assert "1. [2 marks] point one" in res.stdout  # 4 marks over 3 points: 2, 1, 1
     assert "Model answer:" in res.stdout
+    assert "partial marks: 3/4 (points ticked: 1, 3)" in res.stdout
     assert "marks: 3/4" in res.stdout
-    assert res.stdout.rstrip().endswith("score: 1/1")  # 3 of 4 is at least half
-    res = cli("quiz", *args, input="9\n")
-    assert "counted as 0" in res.stdout and "score: 0/1" in res.stdout
+    assert res.stdout.rstrip().endswith("score: 0/1")  # 3 of 4 is not full marks
+    res = cli("quiz", *args, input="Pooling.\n\nall\n")
+    assert "full marks: 4/4" in res.stdout and res.stdout.rstrip().endswith("score: 1/1")
+    res = cli("quiz", *args, input="Pooling.\n\n9\n")
+    assert "counted as none" in res.stdout and "score: 0/1" in res.stdout
 
 
 def test_unreadable_mcq_answer_counts_wrong_in_a_pipe(cli, only_good):

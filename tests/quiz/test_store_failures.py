@@ -32,7 +32,8 @@ def test_undecodable_answer_is_stored_with_replacement(home):
 def test_pipe_answer_with_invalid_byte_quiz_exits_0(home, only_good):
     env = dict(os.environ, DLCALC_HOME=str(home), PYTHONPATH=str(ROOT))
     argv = [sys.executable, "-m", "dlcalc", "quiz", *only_good, "-n", "2", "--seed", "3"]
-    res = subprocess.run(argv, input=b"\xff\n\n", capture_output=True, env=env, timeout=60)
+    # the essay first: an empty answer, then the undecodable byte as its ticked points
+    res = subprocess.run(argv, input=b"\n\xff\n\n", capture_output=True, env=env, timeout=60)
     assert res.returncode == 0, res.stderr
     with Store() as store:
         assert "\ufffd" in {a["answer"] for a in store.attempts()}
@@ -80,7 +81,8 @@ def test_store_failure_mid_quiz_continues_unsaved(cli, only_good, monkeypatch):
         )
 
     monkeypatch.setattr(Store, "record", full)
-    res = cli("quiz", *only_good, "-n", "3", "--seed", "1", input="A\nA\nA\n")
+    # essay (an empty answer, then "A" as its points), mcq, calc
+    res = cli("quiz", *only_good, "-n", "3", "--seed", "1", input="\nA\nA\nA\n")
     assert res.exit_code == 0, (res.stderr, res.exception)
     out = res.stdout + res.stderr
     assert out.count("not saved") == 1 and "disk is full" in out
