@@ -76,7 +76,9 @@ def cca(
     sxx = _kept(w, "sxx", scatter(zx, "x", divisor) + reg * np.eye(p), (p, p))
     syy = _kept(w, "syy", scatter(zy, "y", divisor) + reg * np.eye(q), (q, q))
     sxy = _kept(w, "sxy", cross_scatter(zx, zy, "x", divisor), (p, q))
-    scale = max(float(np.trace(sxx)), float(np.trace(syy)), 1e-300)
+    with np.errstate(over="ignore"):  # a trace of variances near 1e308 overflows
+        traces = [float(np.trace(sxx)), float(np.trace(syy))]
+    scale = max(*(t if np.isfinite(t) else np.finfo(float).max for t in traces), 1e-300)
     sxx_is, wx = _inv_sqrt(sxx, "x", "S_xx")
     syy_is, wy = _inv_sqrt(syy, "y", "S_yy")
     ex: dict[str, Any] | None = None

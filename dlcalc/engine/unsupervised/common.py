@@ -50,7 +50,7 @@ def scatter(z: np.ndarray, name: str, divisor: int | None = None) -> np.ndarray:
     ComputationError when the data vary but the variances underflow (values near 1e-150).
     """
     s = cross_scatter(z, z, name, divisor)
-    if np.trace(s) < 1e-280 and np.any(z):
+    if float(np.max(np.diag(s), initial=0.0)) < 1e-280 and np.any(z):
         raise ComputationError(f"--{name}: the variance underflows to 0; rescale the data")
     return s
 
