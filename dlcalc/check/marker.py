@@ -372,13 +372,14 @@ def _follow_through(
     ]
     if not earlier or item.answer is None or solution.rerun is None:
         return
-    value = _replayed_value(solution, item, earlier)
-    if value is None:
-        return
-    ok, precision, _, _ = compare(item.answer, value, rule)
+    wrong_before = [i for i in earlier if i.verdict != RIGHT]
+    ok, precision = _agrees_on_replay(solution, item, earlier, rule)
+    if not ok and wrong_before and len(wrong_before) < len(earlier):
+        # a student who kept full precision for the values they got right: replay from
+        # their wrong values only
+        ok, precision = _agrees_on_replay(solution, item, wrong_before, rule)
     if not ok:
         return
-    wrong_before = [i for i in earlier if i.verdict != RIGHT]
     if not wrong_before:  # right from the student's own rounded earlier values
         item.verdict, item.bad, item.precision = RIGHT, [], precision
         item.message = f"right given your rounded {_list(earlier)}, {precision}"
@@ -394,6 +395,16 @@ def _follow_through(
     item.verdict, item.bad, item.precision = FOLLOW, [], precision
     item.replayed_from = cited
     item.message = f"correct given your {_list(cited)} (follow-through)"
+
+
+def _agrees_on_replay(
+    solution: Any, item: Item, earlier: list[Item], rule: Rule
+) -> tuple[bool, str]:
+    value = _replayed_value(solution, item, earlier)
+    if value is None:
+        return False, ""
+    ok, precision, _, _ = compare(item.answer, value, rule)
+    return ok, precision
 
 
 def _replayed_value(solution: Any, item: Item, earlier: list[Item]) -> Any:
