@@ -69,7 +69,11 @@ OPS = [
         ),
         params=(
             Param(
-                "transitions", "raw", "'s,a,r,s2[,done]; ...' applied in order", default=REQUIRED
+                "transitions",
+                "parsed",
+                "'s,a,r,s2[,done]; ...' applied in order",
+                default=REQUIRED,
+                parser="dlcalc.parse.rl:transitions_param",
             ),
             Param("alpha", "float", "learning rate alpha in [0, 1]", default=REQUIRED, lo=0, hi=1),
             _GAMMA,
