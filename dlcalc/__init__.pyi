@@ -379,7 +379,7 @@ def qlearn(
 def value_iteration(
     *,
     mdp: Any | None = ...,
-    grid: str | None = ...,
+    grid: Any | None = ...,
     step_reward: float | None = ...,
     slip: float | None = ...,
     goal_reward: float | None = ...,
@@ -394,7 +394,7 @@ def policy_eval(
     *,
     policy: Any,
     mdp: Any | None = ...,
-    grid: str | None = ...,
+    grid: Any | None = ...,
     step_reward: float | None = ...,
     slip: float | None = ...,
     goal_reward: float | None = ...,

@@ -23,11 +23,17 @@ _MDP_FORMATS = (
 )
 
 _MDP_PARAMS = (
-    Param("mdp", "json", 'MDP as JSON or @file.json: {"P": [s][a][s\'], "R": ...}'),
+    Param(
+        "mdp",
+        "parsed",
+        'MDP as JSON or @file.json: {"P": [s][a][s\'], "R": ...}',
+        parser="dlcalc.parse.rl:mdp_param",
+    ),
     Param(
         "grid",
-        "text",
+        "parsed",
         "grid world text or @file.txt, e.g. '. . . +1; . # . -1; S . . .' (instead of --mdp)",
+        parser="dlcalc.parse.rl:grid_param",
     ),
     Param("step_reward", "float", "--grid: reward of an ordinary cell (default 0)"),
     Param("slip", "float", "--grid: probability of slipping sideways (default 0)", lo=0, hi=1),
@@ -69,7 +75,11 @@ OPS = [
         ),
         params=(
             Param(
-                "transitions", "raw", "'s,a,r,s2[,done]; ...' applied in order", default=REQUIRED
+                "transitions",
+                "parsed",
+                "'s,a,r,s2[,done]; ...' applied in order",
+                default=REQUIRED,
+                parser="dlcalc.parse.rl:transitions_param",
             ),
             Param("alpha", "float", "learning rate alpha in [0, 1]", default=REQUIRED, lo=0, hi=1),
             _GAMMA,
@@ -120,9 +130,10 @@ OPS = [
         params=(
             Param(
                 "policy",
-                "raw",
+                "parsed",
                 "action per state, S x A probabilities, or 'random'",
                 default=REQUIRED,
+                parser="dlcalc.parse.rl:policy_param",
             ),
             *_MDP_PARAMS,
             _GAMMA,

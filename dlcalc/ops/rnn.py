@@ -91,9 +91,10 @@ OPS = [
             _X,
             Param(
                 "weights",
-                "json",
+                "parsed",
                 "JSON object or @file: w_fh w_fx b_f w_ih w_ix b_i w_oh w_ox b_o w_ch w_cx b_c",
                 default=REQUIRED,
+                parser="dlcalc.parse.rnn:weights_param",
             ),
             Param("h0", "vector", "initial hidden state h_0 (default 0)"),
             Param("c0", "vector", "initial cell state c_0 (default 0)"),

@@ -20,31 +20,38 @@ cell is worth its reward (the episode ends there).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from dlcalc import parse
-from dlcalc.engine.rl.mdp import MAX_STATES, Mdp
-from dlcalc.errors import InputError, LimitError
+from dlcalc.engine.rl.mdp import Mdp
+from dlcalc.errors import InputError
 
 ACTIONS = ("up", "right", "down", "left")
 ARROWS = ("^", ">", "v", "<")
 _MOVES = ((-1, 0), (0, 1), (1, 0), (0, -1))
-_EMPTY = {".", "_", "s"}
-_WALL = {"#", "x"}
 
 
 class Grid:
-    """A parsed grid: cell kinds, rewards and the state index of every non-wall cell."""
+    """A grid world: cell kinds, rewards and the state index of every non-wall cell."""
 
     __slots__ = ("rows", "cols", "tokens", "kind", "reward", "index", "start")
 
-    def __init__(self, tokens: list[list[str]]) -> None:
-        self.tokens = tokens
-        self.rows, self.cols = len(tokens), len(tokens[0])
-        self.kind = [["cell"] * self.cols for _ in range(self.rows)]  # cell | wall | terminal
-        self.reward: list[list[float | None]] = [[None] * self.cols for _ in range(self.rows)]
-        self.index: dict[tuple[int, int], int] = {}
-        self.start: int | None = None
+    def __init__(self, text: Any, *, step_reward: float, goal_reward: float) -> None:
+        """From parsed ``--grid`` text (dlcalc.parse.rl:grid_param), whose cells without a
+        reward of their own get ``step_reward`` (ordinary) or ``goal_reward`` (``G``)."""
+        self.tokens = text.tokens
+        self.rows, self.cols = text.rows, text.cols
+        self.kind = [list(row) for row in text.kind]  # cell | wall | terminal
+        self.reward: list[list[float | None]] = [
+            [
+                (step_reward if k == "cell" else goal_reward) if r is None and k != "wall" else r
+                for k, r in zip(kinds, rewards, strict=True)
+            ]
+            for kinds, rewards in zip(text.kind, text.reward, strict=True)
+        ]
+        self.index: dict[tuple[int, int], int] = dict(text.index)
+        self.start: int | None = text.start
 
     def cells(self) -> list[tuple[int, int]]:
         """Non-wall cells in state order."""
@@ -62,84 +69,20 @@ class Grid:
         return out
 
 
-def _split_rows(text: str) -> list[list[str]]:
-    rows = [r for r in text.replace("\n", ";").split(";") if r.strip()]
-    tokens = [r.replace(",", " ").split() for r in rows]
-    if not tokens:
-        raise InputError("--grid: empty grid; expected rows like '. . . +1; . # . -1'")
-    width = len(tokens[0])
-    for i, row in enumerate(tokens[1:], start=2):
-        if len(row) != width:
-            raise InputError(f"--grid: row {i} has {len(row)} cells, row 1 has {width}")
-    return tokens
-
-
-def parse_grid(text: str, *, step_reward: float, goal_reward: float) -> Grid:
-    """Grid text -> :class:`Grid` (cell kinds, rewards, state indices)."""
-    if len(text) > 100_000:
-        raise LimitError("--grid: longer than 100,000 characters")
-    from_file = getattr(text, "path", None) is not None  # @file text: errors never quote it
-    grid = Grid(_split_rows(text.translate(str.maketrans({"\u2212": "-"}))))
-    for i, row in enumerate(grid.tokens):
-        for j, tok in enumerate(row):
-            low = tok.lower()
-            where = f"row {i + 1}, column {j + 1}"
-            if low in _WALL:
-                grid.kind[i][j] = "wall"
-                continue
-            if low in _EMPTY:
-                grid.reward[i][j] = step_reward
-                if low == "s":
-                    if grid.start is not None:
-                        raise InputError(f"--grid: a second start cell S at {where}")
-                    grid.start = len(grid.index)
-            elif low == "g":
-                grid.kind[i][j], grid.reward[i][j] = "terminal", goal_reward
-            elif low == "t":
-                grid.kind[i][j], grid.reward[i][j] = "terminal", 0.0
-            elif tok.startswith("(") and tok.endswith(")"):
-                grid.reward[i][j] = float(
-                    _cell_number(tok[1:-1], None if from_file else tok, where)
-                )
-            else:
-                grid.kind[i][j], grid.reward[i][j] = (
-                    "terminal",
-                    float(_cell_number(tok, None if from_file else tok, where)),
-                )
-            grid.index[(i, j)] = len(grid.index)
-    if not grid.index:
-        raise InputError("--grid: every cell is a wall; expected at least one state")
-    if len(grid.index) > MAX_STATES:
-        raise LimitError(f"--grid: {len(grid.index)} states; the limit is {MAX_STATES}")
-    return grid
-
-
-def _cell_number(body: str, tok: str | None, where: str) -> float:
-    shown = f"{tok[:20]!r} " if tok is not None else ""  # None: from a file, never quoted
-    try:
-        return parse.number(body, "grid")
-    except InputError:
-        raise InputError(
-            f"--grid: unknown cell {shown}at {where} (expected . S # G T, a number for a "
-            "terminal reward, or (x) for a cell with reward x)"
-        ) from None
-
-
 def grid_mdp(
-    text: str,
+    text: Any,
     *,
     step_reward: float | None = None,
     slip: float | None = None,
     goal_reward: float | None = None,
 ) -> Mdp:
-    """Grid-world text -> Mdp (P: S x 4 x S, r(s, a) = the cell's reward, terminal mask)."""
+    """Parsed grid-world text (dlcalc.parse.rl:grid_param) -> Mdp (P: S x 4 x S,
+    r(s, a) = the cell's reward, terminal mask)."""
     step = 0.0 if step_reward is None else step_reward
     slip_p = 0.0 if slip is None else slip
     if not 0.0 <= slip_p <= 1.0:
         raise InputError(f"--slip: expected a probability in [0, 1], got {slip_p}")
-    grid = parse_grid(
-        text, step_reward=step, goal_reward=1.0 if goal_reward is None else goal_reward
-    )
+    grid = Grid(text, step_reward=step, goal_reward=1.0 if goal_reward is None else goal_reward)
     n = len(grid.index)
     p = np.zeros((n, 4, n))
     r = np.zeros((n, 4))
@@ -173,14 +116,13 @@ def grid_mdp(
     )
 
 
-def policy_tokens(mdp: Mdp, raw: str) -> np.ndarray | None:
-    """Actions typed as names or arrows (``> > v; ^ # v``) -> action index per state.
+def policy_tokens(mdp: Mdp, tokens: list[str]) -> np.ndarray | None:
+    """Actions typed as names or arrows (``> > v; ^ # v``, split into tokens by
+    dlcalc.parse.rl:policy_param) -> action index per state.
 
     Accepts one token per state, or (for a grid) one per grid cell with walls and terminal
     cells holding anything. Returns None when the text is not of this form (numbers).
     """
-    rows = [r for r in raw.replace("\n", ";").split(";") if r.strip()]
-    tokens = [t for r in rows for t in r.replace(",", " ").split()]
     lookup = {name: k for k, name in enumerate(mdp.actions)}
     lookup.update({name.lower(): k for k, name in enumerate(mdp.actions)})
     if mdp.grid is not None:

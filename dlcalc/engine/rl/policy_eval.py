@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from dlcalc import parse
 from dlcalc.engine._working import Working
+from dlcalc.engine.rl.gridworld import policy_tokens
 from dlcalc.engine.rl.mdp import ROW_TOL, Mdp
 from dlcalc.engine.rl.value_iteration import (
     STEP_STATES,
@@ -31,19 +31,18 @@ _COND_MAX = 1e12
 
 
 def _policy_matrix(mdp: Mdp, policy: Any) -> np.ndarray:
-    """--policy (names/arrows, an action per state, an S x A matrix, or 'random') -> S x A."""
+    """--policy (dlcalc.parse.rl:policy_param: names/arrows, an action per state, an S x A
+    matrix, or 'random') -> S x A, checked against the MDP's states and actions."""
     n, m = mdp.n_states, mdp.n_actions
-    if isinstance(policy, str):
-        text = policy.strip()
-        if text.lower() in {"random", "uniform"}:
-            return np.full((n, m), 1.0 / m)
-        if not text.startswith("@"):
-            from dlcalc.engine.rl.gridworld import policy_tokens
-
-            actions = policy_tokens(mdp, text)
-            if actions is not None:
-                return np.eye(m)[actions]
-    arr = parse.parse_tensor(policy, "policy")
+    if policy.random:
+        return np.full((n, m), 1.0 / m)
+    if policy.tokens is not None:
+        actions = policy_tokens(mdp, policy.tokens)
+        if actions is not None:
+            return np.eye(m)[actions]
+    if policy.array is None:
+        raise policy.error
+    arr = policy.array
     if arr.ndim == 0:
         arr = arr.reshape(1)
     if arr.ndim == 1:
@@ -77,7 +76,7 @@ def policy_eval(
     *,
     policy: Any,
     mdp: Any = None,
-    grid: str | None = None,
+    grid: Any = None,
     gamma: float,
     method: str = "both",
     tol: float = 1e-10,

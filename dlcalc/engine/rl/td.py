@@ -5,18 +5,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from dlcalc import parse
 from dlcalc.engine._working import Working
 from dlcalc.errors import ComputationError, InputError, LimitError
 from dlcalc.solution import Solution, Step, Table, as_exact, fmt
 
 MAX_REWARDS = 100_000
-MAX_TRANSITIONS = 100_000
 _SHOW_TERMS = 12  # terms of sum_k gamma^k r_k written out
 _SHOW_STEPS = 10  # recursion steps / updates written out as steps
 _TABLE_ROWS = 200
@@ -99,95 +96,22 @@ def discounted_return(*, rewards: np.ndarray, gamma: float) -> Solution:
     )
 
 
-_DONE_WORDS = {
-    "1": True,
-    "0": False,
-    "true": True,
-    "false": False,
-    "t": True,
-    "f": False,
-    "done": True,
-    "terminal": True,
-    "yes": True,
-    "no": False,
-}
-
-
-def _transition_items(transitions: Any) -> list[list[Any]]:
-    """``"s,a,r,s2[,done]; ..."`` or a list of lists / dicts -> list of 4- or 5-item lists."""
-    if isinstance(transitions, str):
-        text = transitions.strip()
-        if text.startswith("["):
-            transitions = parse.parse_json(text, "transitions")
-        else:
-            rows = [r for r in text.replace("\n", ";").split(";") if r.strip()]
-            return [r.replace(",", " ").split() for r in rows]
-    if not isinstance(transitions, list | tuple):
-        raise InputError('--transitions: expected "s,a,r,s2[,done]; ..." or a list of transitions')
-    items = []
-    for i, tr in enumerate(transitions, start=1):
-        if isinstance(tr, Mapping):
-            try:
-                row = [tr["s"], tr["a"], tr["r"], tr.get("s_next", tr.get("s2"))]
-            except KeyError as exc:
-                raise InputError(f"--transitions: transition {i} has no {exc.args[0]!r}") from None
-            row.append(tr.get("done", False))
-            items.append(row)
-        elif isinstance(tr, list | tuple):
-            items.append(list(tr))
-        else:
-            raise InputError(f"--transitions: transition {i}: expected s,a,r,s2[,done]")
-    return items
-
-
-def _parse_transitions(transitions: Any, n_states: int, n_actions: int) -> list[tuple]:
-    items = _transition_items(transitions)
-    if not items:
-        raise InputError('--transitions: no transitions; expected "s,a,r,s2[,done]; ..."')
-    if len(items) > MAX_TRANSITIONS:
-        raise LimitError(
-            f"--transitions: {len(items):,} transitions; the limit is {MAX_TRANSITIONS:,}"
-        )
-    out = []
-    for i, item in enumerate(items, start=1):
+def _in_range(transitions: list[tuple], n_states: int, n_actions: int) -> list[tuple]:
+    """The parsed transitions (dlcalc.parse.rl:transitions_param), indices checked against
+    the Q table's states and actions."""
+    for i, (s, a, _r, s2, _done) in enumerate(transitions, start=1):
         where = f"--transitions: transition {i}"
-        if len(item) not in (4, 5) or (len(item) == 4 and item[3] is None):
-            raise InputError(f"{where}: expected s,a,r,s2[,done], got {len(item)} values")
-        done = False
-        if len(item) == 5:
-            raw = item[4]
-            if isinstance(raw, bool):
-                done = raw
-            elif str(raw).strip().lower() in _DONE_WORDS:
-                done = _DONE_WORDS[str(raw).strip().lower()]
-            elif isinstance(raw, int | float) and raw in (0, 1):
-                done = bool(raw)
-            else:
-                raise InputError(f"{where}: done must be 0/1 or true/false, got {raw!r}")
-        s = _index(item[0], n_states, where, "state s")
-        a = _index(item[1], n_actions, where, "action a")
-        try:
-            r = parse.parse_float(item[2], "transitions")
-        except InputError:
-            raise InputError(f"{where}: reward r must be a number, got {item[2]!r}") from None
-        s2 = _index(item[3], n_states, where, "next state s2")
-        out.append((s, a, r, s2, done))
-    return out
-
-
-def _index(raw: Any, n: int, where: str, what: str) -> int:
-    try:
-        k = parse.parse_int(raw, "transitions")
-    except InputError:
-        raise InputError(f"{where}: {what} must be a whole number, got {raw!r}") from None
-    if not 0 <= k < n:
-        raise InputError(f"{where}: {what} = {k} out of range (0..{n - 1})")
-    return k
+        for k, n, what in ((s, n_states, "state s"), (a, n_actions, "action a")):
+            if not 0 <= k < n:
+                raise InputError(f"{where}: {what} = {k} out of range (0..{n - 1})")
+        if not 0 <= s2 < n_states:
+            raise InputError(f"{where}: next state s2 = {s2} out of range (0..{n_states - 1})")
+    return transitions
 
 
 def qlearn(
     *,
-    transitions: Any,
+    transitions: list[tuple],
     alpha: float,
     gamma: float,
     q: np.ndarray | None = None,
@@ -214,7 +138,7 @@ def qlearn(
     w = Working()
     updates, steps, rows = [], [], []
     with np.errstate(over="ignore", invalid="ignore"):
-        for t, (s, a, r, s2, done) in enumerate(_parse_transitions(transitions, n_s, n_a)):
+        for t, (s, a, r, s2, done) in enumerate(_in_range(transitions, n_s, n_a)):
             i = t + 1
             # variant rules: Q(s', a) of the action taken instead of the max; gamma
             # forgotten; bootstrapping from a terminal s'; Q <- target (alpha forgotten);

@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from dlcalc.engine._working import Working
-from dlcalc.engine.rl.mdp import Mdp, load_mdp
+from dlcalc.engine.rl.gridworld import grid_mdp
+from dlcalc.engine.rl.mdp import Mdp, mdp_from_json
 from dlcalc.errors import ComputationError, InputError, LimitError
 from dlcalc.solution import Solution, Step, Table, fmt
 
@@ -183,7 +184,7 @@ def _ties(mdp: Mdp, q: np.ndarray) -> list[int]:
 def value_iteration(
     *,
     mdp: Any = None,
-    grid: str | None = None,
+    grid: Any = None,
     gamma: float,
     tol: float = 1e-10,
     max_iters: int = 10_000,
@@ -289,7 +290,24 @@ def slipped_backup(w: Working, mdp: Mdp, gamma: float):
     return lambda v: r + cont * np.einsum("ijk,k->ij", mdp.p, v)
 
 
-def load(mdp: Any, grid: str | None, step_reward, slip, goal_reward) -> Mdp:
+def load_mdp(
+    *,
+    mdp: Any = None,
+    grid: Any = None,
+    step_reward: float = 0.0,
+    slip: float = 0.0,
+    goal_reward: float = 1.0,
+) -> Mdp:
+    """The MDP from exactly one of ``--mdp`` (JSON) and ``--grid`` (grid-world text), as
+    dlcalc.parse.rl:mdp_param and grid_param parsed them."""
+    if (mdp is None) == (grid is None):
+        raise InputError("--mdp: give exactly one of --mdp (JSON) and --grid (grid-world text)")
+    if mdp is not None:
+        return mdp_from_json(mdp)
+    return grid_mdp(grid, step_reward=step_reward, slip=slip, goal_reward=goal_reward)
+
+
+def load(mdp: Any, grid: Any, step_reward, slip, goal_reward) -> Mdp:
     """The MDP from --mdp or --grid; the grid-only options are refused with --mdp."""
     if mdp is not None:
         for name, val in (

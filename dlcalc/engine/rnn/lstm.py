@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 
-from dlcalc import parse
 from dlcalc.engine._working import Working
 from dlcalc.engine.rnn.recurrent import affine_text, as_sequence, square, term, vec_text
 from dlcalc.errors import ComputationError, InputError
@@ -24,8 +23,6 @@ from dlcalc.solution import Solution, Step, Table
 
 GATES = ("f", "i", "o", "c")
 KEYS = tuple(k for g in GATES for k in (f"w_{g}h", f"w_{g}x", f"b_{g}"))
-# The slides write the candidate cell with the RNN's names: c~ = tanh(w_hh h + w_hx x + b_h).
-_SLIDE_ALIASES = {"w_hh": "w_ch", "w_hx": "w_cx", "b_h": "b_c"}
 _TITLES = {"f": "forget gate", "i": "input gate", "o": "output gate", "c": "candidate cell"}
 MAX_SHOWN_STEPS = 4  # time steps written out in full (all are in the table)
 
@@ -34,14 +31,6 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     """1/(1 + e^-z) via e^-|z|, which never overflows."""
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _array(value: Any, key: str) -> np.ndarray:
-    try:
-        return parse.parse_array(value, "weights")
-    except InputError as exc:
-        msg = str(exc).removeprefix("--weights: ")
-        raise InputError(f"--weights: {key}: {msg}") from None
 
 
 def _matrix(w: np.ndarray, rows: int, cols: int | None, key: str, what: str) -> np.ndarray:
@@ -57,29 +46,11 @@ def _matrix(w: np.ndarray, rows: int, cols: int | None, key: str, what: str) -> 
     return w
 
 
-def read_weights(weights: Any) -> tuple[dict[str, np.ndarray], list[str]]:
-    """The JSON object of LSTM weights -> arrays checked against one H and d; and notes."""
-    if not isinstance(weights, Mapping):
-        kind = type(weights).__name__
-        raise InputError(
-            f"--weights: expected a JSON object with keys {' '.join(KEYS)}, got {kind}"
-        )
-    given = {str(k).strip().lower().replace("-", "_"): v for k, v in weights.items()}
-    notes = []
-    for old, new in _SLIDE_ALIASES.items():
-        if old in given:
-            if new in given:
-                raise InputError(f"--weights: give {new} or the slides' name {old}, not both")
-            given[new] = given.pop(old)
-            notes.append(f"{old} read as {new} (the slides' name for the candidate cell)")
-    unknown = sorted(set(given) - set(KEYS))
-    if unknown:
-        raise InputError(f"--weights: unknown key {unknown[0]!r} (expected {' '.join(KEYS)})")
-    missing = [k for k in KEYS if k not in given]
-    if missing:
-        which = ", ".join(repr(k) for k in missing)
-        raise InputError(f"--weights: missing key{'s' if len(missing) > 1 else ''} {which}")
-    raw = {k: _array(given[k], k) for k in KEYS}
+def read_weights(weights: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarray], list[str]]:
+    """The LSTM weight arrays (dlcalc.parse.rnn:weights_param) checked against one H and d;
+    and the parser's notes (the slides' names read)."""
+    raw = weights
+    notes = list(getattr(weights, "notes", []))
     w_fh = raw["w_fh"]
     if w_fh.ndim < 2:
         w_fh = w_fh.reshape(1, 1) if w_fh.size == 1 else w_fh
@@ -114,8 +85,8 @@ def lstm(
 ) -> Solution:
     """LSTM forward pass over T steps (see the module docstring for the equations).
 
-    weights: mapping with keys w_fh w_fx b_f w_ih w_ix b_i w_oh w_ox b_o w_ch w_cx b_c
-    (numbers, lists or matrix text). Returns f, i, o, c_tilde, c, h: each T x H.
+    weights: the arrays by key w_fh w_fx b_f w_ih w_ix b_i w_oh w_ox b_o w_ch w_cx b_c, as
+    dlcalc.parse.rnn:weights_param gives them. Returns f, i, o, c_tilde, c, h: each T x H.
     """
     w, notes = read_weights(weights)
     nh, d = w["w_fh"].shape[0], w["w_fx"].shape[1]

@@ -7,9 +7,30 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlcalc.engine.rl.policy_eval import policy_eval
-from dlcalc.engine.rl.value_iteration import value_iteration
+from dlcalc.engine.rl import policy_eval as pe
+from dlcalc.engine.rl import value_iteration as vi
 from dlcalc.errors import ComputationError, InputError
+from dlcalc.parse.rl import grid_param, mdp_param, policy_param
+
+_PARSERS = {"mdp": mdp_param, "grid": grid_param, "policy": policy_param}
+
+
+def _parsed(kwargs):
+    """--mdp, --grid and --policy are parsed before the engine (dlcalc.parse.rl), as the
+    registry does."""
+    for key, parser in _PARSERS.items():
+        if kwargs.get(key) is not None:
+            kwargs[key] = parser(kwargs[key], key)
+    return kwargs
+
+
+def value_iteration(**kwargs):
+    return vi.value_iteration(**_parsed(kwargs))
+
+
+def policy_eval(**kwargs):
+    return pe.policy_eval(**_parsed(kwargs))
+
 
 # Two states, actions 0 = stay, 1 = move.
 # s0: stay -> s0 (reward 0); move -> s1 w.p. 0.8, s0 w.p. 0.2 (reward -1)

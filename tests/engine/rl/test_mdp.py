@@ -5,9 +5,27 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dlcalc.engine.rl.gridworld import grid_mdp, parse_grid
-from dlcalc.engine.rl.mdp import load_mdp, mdp_from_json
+from dlcalc.engine.rl import gridworld, mdp
+from dlcalc.engine.rl.value_iteration import load_mdp
 from dlcalc.errors import InputError
+from dlcalc.parse.rl import grid_param, mdp_param
+
+# --mdp and --grid are parsed before the engine (dlcalc.parse.rl), as the registry does.
+
+
+def mdp_from_json(value):
+    return mdp.mdp_from_json(mdp_param(value, "mdp"))
+
+
+def grid_mdp(text, **options):
+    return gridworld.grid_mdp(grid_param(text, "grid"), **options)
+
+
+def parse_grid(text, *, step_reward, goal_reward):
+    return gridworld.Grid(
+        grid_param(text, "grid"), step_reward=step_reward, goal_reward=goal_reward
+    )
+
 
 P2 = [[[0.5, 0.5], [0, 1]], [[1, 0], [0, 1]]]
 

@@ -7,8 +7,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlcalc.engine.rl.td import discounted_return, dqn_target, egreedy, qlearn
+from dlcalc.engine.rl import td
+from dlcalc.engine.rl.td import discounted_return, dqn_target, egreedy
 from dlcalc.errors import InputError
+from dlcalc.parse.rl import transitions_param
+
+
+def qlearn(**kwargs):
+    """--transitions is parsed before the engine (dlcalc.parse.rl), as the registry does."""
+    kwargs["transitions"] = transitions_param(kwargs["transitions"], "transitions")
+    return td.qlearn(**kwargs)
 
 
 def test_return_by_hand():

@@ -10,9 +10,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlcalc.engine.rnn.lstm import KEYS, lstm
+from dlcalc.engine.rnn import lstm as lstm_engine
+from dlcalc.engine.rnn.lstm import KEYS
 from dlcalc.engine.rnn.recurrent import bptt, rnn, vanishing
 from dlcalc.errors import ComputationError, InputError
+from dlcalc.parse.rnn import weights_param
+
+
+def lstm(**kwargs):
+    """--weights is parsed before the engine (dlcalc.parse.rnn), as the registry does."""
+    kwargs["weights"] = weights_param(kwargs["weights"], "weights")
+    return lstm_engine.lstm(**kwargs)
 
 
 def _m(v) -> np.ndarray:
