@@ -374,10 +374,11 @@ def _follow_through(
         return
     wrong_before = [i for i in earlier if i.verdict != RIGHT]
     ok, precision = _agrees_on_replay(solution, item, earlier, rule)
-    if not ok and wrong_before and len(wrong_before) < len(earlier):
-        # a student who kept full precision for the values they got right: replay from
-        # their wrong values only
-        ok, precision = _agrees_on_replay(solution, item, wrong_before, rule)
+    roots = [i for i in wrong_before if i.verdict in (WRONG, MISTAKE)]
+    if not ok and roots and len(roots) < len(earlier):
+        # a student who kept full precision for everything after their slip: replay from
+        # the values that were wrong in themselves (not those that only followed through)
+        ok, precision = _agrees_on_replay(solution, item, roots, rule)
     if not ok:
         return
     if not wrong_before:  # right from the student's own rounded earlier values
