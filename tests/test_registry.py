@@ -136,3 +136,22 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert 'pip install ".[test]" && python -m pytest' in readme
     assert "\npython -m pytest\n" in ci
+
+
+def test_one_topic_table_names_every_package():
+    # dlcalc/topics.py is the one list: every ops module and engine package is in it
+    from pathlib import Path
+
+    import dlcalc
+    from dlcalc.topics import TABLE, TOPICS
+
+    root = Path(dlcalc.__file__).parent
+    packages = {p for t in TABLE for p in t.packages}
+    ops_modules = {f.stem for f in (root / "ops").glob("*.py") if f.stem != "__init__"}
+    engine_packages = {d.name for d in (root / "engine").iterdir() if (d / "__init__.py").exists()}
+    assert ops_modules == packages == engine_packages
+    assert TOPICS == ("intro", "unsupervised", "mlp", "optimization", "cnn", "architectures",
+                      "rnn", "applications", "generative", "rl")  # CONTRACT section 2  # fmt: skip
+    from dlcalc import ops
+
+    assert {op.topic for op in ops.registry().values()} <= set(TOPICS)

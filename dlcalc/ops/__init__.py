@@ -15,36 +15,10 @@ from typing import Any
 
 from dlcalc import parse
 from dlcalc.errors import InputError, flag
+from dlcalc.topics import TOPICS, packages_in_cli_order  # the one topic table
 
 REQUIRED: Any = type("Required", (), {"__repr__": lambda self: "REQUIRED"})()
 _UNSET: Any = object()
-
-TOPICS: tuple[str, ...] = (
-    "intro",
-    "unsupervised",
-    "mlp",
-    "optimization",
-    "cnn",
-    "architectures",
-    "rnn",
-    "applications",
-    "generative",
-    "rl",
-)
-
-# Modules under dlcalc/ops/ holding OPS lists, in the order commands are listed.
-_SPEC_MODULES = (
-    "cnn",
-    "arch",
-    "mlp",
-    "optim",
-    "norm",
-    "rnn",
-    "unsupervised",
-    "detection",
-    "generative",
-    "rl",
-)
 
 KINDS = (
     "int",
@@ -329,7 +303,7 @@ def registry() -> dict[str, Op]:
     global _REGISTRY
     if _REGISTRY is None:
         ops: dict[str, Op] = {}
-        for mod in _SPEC_MODULES:
+        for mod in packages_in_cli_order():
             for op in importlib.import_module(f"dlcalc.ops.{mod}").OPS:
                 if op.name in ops:
                     raise RuntimeError(f"operation {op.name!r} registered twice")
