@@ -159,6 +159,22 @@ SLIPS = [
     # recon = -(ln 0.8 + ln 0.8 + ln 0.6) = 0.957113; log base 10: 0.957113/ln 10 = 0.415669
     ("vae", {**VAE_LV, "mu": "0.5,-0.5", "logvar": "0,0"}, "recon", "0.9571", "0.4157",
      "bce-log10"),
+    # ---- arch: torchvision AlexNet 61,100,840 params; its conv biases 64+192+384+256+256 =
+    # 1152, its fc biases 4096+4096+1000 = 9192
+    ("arch", {"name": "alexnet"}, "total_params", "61100840", "61099688", "conv-no-bias"),
+    ("arch", {"name": "alexnet"}, "total_params", "61100840", "61091648", "fc-no-bias"),
+    # ResNet-18: 11,689,512; BN channels 64 + 4*64 + (4*128 + 128) + (4*256 + 256) +
+    # (4*512 + 512) = 4800, so counting running mean and variance adds 2*4800 = 9600
+    ("arch", {"name": "resnet18"}, "total_params", "11689512", "11699112", "bn-running-stats"),
+    # ---- roi-pool: RoI (0,0,3,3) of the 4x4 map 1..16 in 2x2 bins: max [[6,8],[14,16]];
+    # averaged: [[(1+2+5+6)/4, (3+4+7+8)/4], [(9+10+13+14)/4, (11+12+15+16)/4]]
+    ("roi-pool", {"input": "1,2,3,4; 5,6,7,8; 9,10,11,12; 13,14,15,16", "roi": "0,0,3,3",
+                  "output_size": "2x2"}, "output", "6,8;14,16", "3.5,5.5;11.5,13.5",
+     "avg-not-max"),
+    # ---- policy-eval, action 1 everywhere: V = (9, 10); ignoring the policy (1/2 each):
+    # V0 = 0.9(0.25 V0 + 0.75 V1), V1 = 1 + 0.45(V0 + V1): (27/4.9, 31/4.9)
+    ("policy-eval", {"mdp": MDP, "policy": "1,1", "gamma": 0.9}, "v", "9,10", "5.510,6.327",
+     "policy-ignored"),
 ]  # fmt: skip
 
 

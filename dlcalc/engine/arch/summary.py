@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from dlcalc.engine._working import Working
 from dlcalc.engine.arch.layers import Node
 from dlcalc.engine.arch.walk import (
     CONTAINERS,
@@ -265,6 +266,10 @@ def arch(
         return _preset_list()
     nodes, shape, ctx, default_depth, notes = _load(name, layers, spec, input)
     ctx.want_steps = steps or all(n.kind not in CONTAINERS for n in nodes)
+    w = Working()
+    for rule in ("conv-no-bias", "fc-no-bias", "bn-running-stats"):  # the walk's variant rules
+        if w.slip(rule):
+            ctx.rule = rule
     recs: list[Rec] = []
     x, field = shape, INPUT_FIELD if len(shape) == 3 else None
     for node in nodes:
@@ -334,7 +339,7 @@ def arch(
             f"unit_region: rows and cols are inclusive 0-based input pixel ranges, clipped "
             f"to the {shape_text(shape[1:])} input (unclipped_* reach into the padding)"
         )
-    return Solution(result=result, steps=work, notes=notes, tables=tables)
+    return w.solution(result, steps=work, notes=notes, tables=tables)
 
 
 def _unit_region(

@@ -75,6 +75,7 @@ class Ctx:
         self.flag, self.preset, self.input, self.want_steps = flag, preset, input_shape, steps
         self.notes: list[str] = []
         self.label = ""
+        self.rule: str | None = None  # a named misconception the walk is run under (marker)
 
     def fail(self, rec: Rec, msg: str) -> InputError:
         if self.preset:
@@ -247,7 +248,7 @@ def _leaf(rec: Rec, node: Node, shape: tuple[int, ...], ctx: Ctx) -> None:
         (kh, kw), bias = a["k"], a["bias"]
         links = a["links"] if a["links"] is not None else n * c // g
         rec.shape = (n, out_h, out_w)
-        rec.params = links * kh * kw + (n if bias else 0)
+        rec.params = links * kh * kw + (n if bias and ctx.rule != "conv-no-bias" else 0)
         rec.macs = out_h * out_w * links * kh * kw
         if steps is not None:
             cg = f"{c}/{g}" if g > 1 else str(c)
@@ -309,7 +310,7 @@ def _leaf(rec: Rec, node: Node, shape: tuple[int, ...], ctx: Ctx) -> None:
             )
         f_in, f_out, bias = numel(shape), a["out"], a["bias"]
         rec.shape = (f_out,)
-        rec.params = f_in * f_out + (f_out if bias else 0)
+        rec.params = f_in * f_out + (f_out if bias and ctx.rule != "fc-no-bias" else 0)
         rec.macs = f_in * f_out
         if steps is not None:
             f_p = "params = (F_in + 1)*F_out" if bias else "params = F_in*F_out"
@@ -327,8 +328,8 @@ def _leaf(rec: Rec, node: Node, shape: tuple[int, ...], ctx: Ctx) -> None:
         if kind == "lrn":
             _need_map(rec, shape, ctx)
         rec.shape = shape
-        if kind == "bn":
-            rec.params = 2 * shape[0]
+        if kind == "bn":  # (the slip: the running mean and variance counted as parameters)
+            rec.params = (4 if ctx.rule == "bn-running-stats" else 2) * shape[0]
             if steps is not None:
                 steps.append(
                     Step(

@@ -81,6 +81,12 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
             "x1' = round(x1*s), ... (halves away from zero)",
             ("output",),
         ),
+        Mistake(
+            "avg-not-max",
+            "each bin was averaged instead of taking its maximum",
+            "RoI pooling takes the max over the cells of each bin",
+            ("output",),
+        ),
     ),
     "roi-align": (
         Mistake(
@@ -94,6 +100,18 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
             "one sample at each bin's centre instead of the G x G grid",
             "mean of G x G bilinear samples at (i + 0.5)/G of the bin",
             ("output",),
+        ),
+        Mistake(
+            "half-pixel-ignored",
+            "--aligned without its half-pixel shift: the corners were not moved by -0.5",
+            "aligned: x1' = x1*s - 0.5 (pixel centres at integer + 0.5)",
+            ("output",),
+            example={
+                "input": "1,2,3,4; 5,6,7,8; 9,10,11,12; 13,14,15,16",
+                "roi": "0,0,3,3",
+                "output_size": "2x2",
+                "aligned": True,
+            },
         ),
     ),
 }
@@ -109,6 +127,10 @@ _EXAMPLES = {
     },
     ("roi-pool", "floor-not-round"): {
         "input": "1,2,3,4; 5,6,7,8; 9,10,11,12; 13,14,15,16", "roi": "0.6,0.6,2.6,2.6",
+        "output_size": "2x2",
+    },
+    ("roi-pool", "avg-not-max"): {
+        "input": "1,2,3,4; 5,6,7,8; 9,10,11,12; 13,14,15,16", "roi": "0,0,3,3",
         "output_size": "2x2",
     },
     ("roi-align", "one-sample-per-bin"): {

@@ -111,6 +111,7 @@ def roi_pool(
     # variant rules: the scaled corners truncated (floor) instead of rounded; the RoI's
     # size without the +1 of its inclusive corner cells
     rnd = math.floor if wk.slip("floor-not-round") else c_round
+    avg = wk.slip("avg-not-max")  # variant rule: each bin averaged instead of its maximum
     one = 0 if wk.slip("no-plus-one") else 1
     plans = []
     for k, (rx1, ry1, rx2, ry2) in enumerate(roi):
@@ -121,7 +122,8 @@ def roi_pool(
         for i, (h0, h1) in enumerate(rows):
             for j, (w0, w1) in enumerate(cols):
                 if h1 > h0 and w1 > w0:
-                    out[k, :, i, j] = x[:, h0:h1, w0:w1].max(axis=(1, 2))
+                    cells = x[:, h0:h1, w0:w1]
+                    out[k, :, i, j] = cells.mean(axis=(1, 2)) if avg else cells.max(axis=(1, 2))
         plans.append(((sx1, sy1, sx2, sy2), (rw, rh), rows, cols))
     if np.all(x == np.round(x)):
         out = as_exact(out)
@@ -241,6 +243,8 @@ def roi_align(
     # variant rules: the RoI rounded to whole cells as RoIPool does (what RoIAlign avoids);
     # one sample at each bin's centre instead of the G x G grid
     rounded = wk.slip("rounded-roi")
+    if aligned and wk.slip("half-pixel-ignored"):  # --aligned without its -0.5 shift
+        off = 0.0
     plans = []
     for k, (rx1, ry1, rx2, ry2) in enumerate(roi):
         sx1, sy1 = rx1 * spatial_scale - off, ry1 * spatial_scale - off

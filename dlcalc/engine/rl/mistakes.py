@@ -156,6 +156,12 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
             "V(s) = R(s) + gamma sum_s' P_pi(s,s') V(s')",
             _PE,
         ),
+        Mistake(
+            "policy-ignored",
+            "the policy was ignored: every action weighted equally",
+            "V^pi(s) = sum_a pi(a|s) [r(s,a) + gamma sum_s' P(s'|s,a) V^pi(s')]",
+            _PE,
+        ),
     ),
 }
 

@@ -95,6 +95,9 @@ def policy_eval(
     pi = _policy_matrix(model, policy)
     n = model.n_states
     w = Working()
+    # variant rule: the policy ignored, every action weighted equally (a random policy)
+    if not np.allclose(pi, 1.0 / pi.shape[1]) and w.slip("policy-ignored"):
+        pi = np.full_like(pi, 1.0 / pi.shape[1])
     r_sa, gamma_used = slipped_model(w, model, gamma)  # the variant rules of the backup
     r_pi = w.keep("r_pi", (pi * r_sa).sum(axis=1))
     p_pi = np.einsum("sa,sak->sk", pi, model.p) * (~model.terminal)[:, None]

@@ -56,7 +56,18 @@ ALIGN = {"input": PEAK, "roi": "0.5,0.5,2.5,2.5", "output_size": "2x2", "samplin
 # output = 4 * (0.75, 0.125) outer (0.75, 0.125) = [[2.25, 0.375], [0.375, 0.0625]]
 ALIGN_RIGHT = [[2.25, 0.375], [0.375, 0.0625]]
 
+ALIGNED = {"input": MAP, "roi": "0,0,3,3", "output_size": "2x2", "aligned": True}
+# the map is f(y, x) = 4y + x + 1, which bilinear sampling reproduces (clamped at y, x < 0).
+# aligned: x1' = -0.5, w = 3, bins 1.5, G = 2: samples -0.125 (clamped to 0), 0.625 -> mean
+# 0.3125; 1.375, 2.125 -> 1.75; output 4*ym + xm + 1 = [[2.5625, 4], [8.3125, 9.75]].
+# Without the shift: samples 0.375, 1.125 -> 0.75; 1.875, 2.625 -> 2.25:
+# [[4.75, 6.25], [10.75, 12.25]]
 CASES = [
+    # RoI (0,0,3,3): bins of 2x2 cells [1,2,5,6], [3,4,7,8], [9,10,13,14], [11,12,15,16]:
+    # max [[6, 8], [14, 16]]; averaged [[3.5, 5.5], [11.5, 13.5]]
+    ("roi-pool", POOL, "avg-not-max", "output", [[3.5, 5.5], [11.5, 13.5]], [[6, 8], [14, 16]]),
+    ("roi-align", ALIGNED, "half-pixel-ignored", "output", [[4.75, 6.25], [10.75, 12.25]],
+     [[2.5625, 4], [8.3125, 9.75]]),
     ("iou", IOU, "union-not-reduced", "iou", 1 / 8, 1 / 7),  # 1/(4 + 4)
     # areas (2 - 0 + 1)^2 = 9; I = (2 - 1 + 1)^2 = 4; U = 9 + 9 - 4 = 14: 4/14
     ("iou", IOU, "plus-one-pixel", "iou", 4 / 14, 1 / 7),

@@ -51,6 +51,10 @@ PE3 = {**PE, "method": "iterative", "max_iters": 3}
 # r_pi = (0, 1), P_pi = [[0, 1], [0, 1]]: V_1 = (0, 1), V_2 = (0.9, 1.9), V_3 = (1.71, 2.71)
 
 CASES = [
+    # the policy (action 1 everywhere) ignored, actions weighted 1/2: P_pi(s0) = (0.25, 0.75),
+    # P_pi(s1) = (0.5, 0.5); V0 = 0.9(0.25 V0 + 0.75 V1), V1 = 1 + 0.45(V0 + V1):
+    # V = (27/4.9, 31/4.9) = (5.5102041, 6.3265306); right (9, 10)
+    ("policy-eval", PE, "policy-ignored", "v", [27 / 4.9, 31 / 4.9], [9, 10]),
     # (command, args, rule, key, the slip's value, the right value)
     # G_t = gamma (r_t + G_{t+1}): G_3 = 9, G_2 = 8.1, G_1 = 7.29, G_0 = 0.9*(1 + 7.29) = 7.461
     ("return", RET, "gamma-exponent-off-by-one", "value", 7.461, 8.29),
