@@ -241,6 +241,11 @@ def _describe(shape: tuple[int, ...]) -> str:
 
 def _read(solution: Any, item: Item) -> None:
     item.true = lookup(solution, item.address)
+    if item.true is None:
+        raise InputError(
+            f"--check: {item.address} has no number in this run (beyond the float range: "
+            "see the notes); check another result key"
+        )
     if isinstance(item.true, bool | str):
         return
     item.answer = read_answer(item.raw, str(item.address))

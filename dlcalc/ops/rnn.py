@@ -133,7 +133,7 @@ OPS = [
             Param("factor", "float", "the factor F repeated at each step", default=REQUIRED),
             Param("steps", "int", "the number of steps N", default=REQUIRED, lo=0),
         ),
-        result_keys=("value", "regime", "log10_abs", "overflow"),
+        result_keys=("value", "regime", "log10_abs", "overflow", "value_text"),
         answers=("value",),
         example={"factor": 1.01, "steps": 1000},
     ),

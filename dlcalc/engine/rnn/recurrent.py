@@ -334,7 +334,8 @@ def vanishing(*, factor: float, steps: int) -> Solution:
 
     regime: |F| < 1 vanishing, |F| > 1 exploding, |F| = 1 stable. log10_abs = N log10|F|
     (None when F^N = 0). When |F^N| exceeds the largest float (about 1.8e308) the result
-    ``value`` is capped at +-1.7976931348623157e308 with ``overflow`` true; ``log10_abs``
+    ``value`` is None (JSON null: no float holds it) with ``overflow`` true and
+    ``value_text`` its exact size in scientific notation (``1.3721e+432``); ``log10_abs``
     still gives the exact order of magnitude.
     """
     f, n = float(factor), int(steps)
@@ -387,8 +388,8 @@ def vanishing(*, factor: float, steps: int) -> Solution:
     notes = []
     if overflow:
         notes.append(
-            f"F^N = {sci} is beyond the largest float: value is capped at {_FLOAT_MAX:.6g} "
-            f"(sign kept); log10_abs = {log10:.6g} gives the exact size"
+            f"F^N = {sci} is beyond the largest float ({_FLOAT_MAX:.6g}): value is null and "
+            f"value_text = {sci}; log10_abs = {log10:.6g} gives the exact size"
         )
     elif value == 0 and f != 0:
         notes.append(f"F^N = {sci} underflows to 0 in floating point")
@@ -402,10 +403,12 @@ def vanishing(*, factor: float, steps: int) -> Solution:
     )
     return w.solution(
         {
-            "value": value,
+            # beyond the float range F^N has no float: null, with its exact size as text
+            "value": None if overflow else value,
             "regime": regime,
             "log10_abs": log10,
             "overflow": overflow,
+            "value_text": sci if overflow else fmt(value),
         },
         steps=steps_out,
         notes=notes,

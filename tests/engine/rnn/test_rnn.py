@@ -404,17 +404,22 @@ def test_vanishing_small_cases(factor, steps, value, regime):
     assert sol["regime"] == regime
 
 
-def test_vanishing_overflow_is_capped_with_log10():
-    # 10^1000 is beyond floats: value capped at the largest float, log10 exact, JSON finite
+def test_vanishing_overflow_is_exact_as_text_never_a_capped_float():
+    # 10^1000 is beyond floats: no float value (null, not a capped 1.8e308 that --check
+    # would accept), the exact size as text and log10; JSON stays finite (issue 17 defect 12)
     sol = vanishing(factor=10.0, steps=1000)
     assert sol["overflow"] is True
-    assert sol["value"] == np.finfo(float).max
+    assert sol["value"] is None and sol["value_text"] == "1.0000e+1000"
     assert sol["log10_abs"] == pytest.approx(1000)
     assert "1.0000e+1000" in sol.steps[0].value
-    assert any("capped" in n for n in sol.notes)
     json.dumps(sol.result, allow_nan=False)
+    # 1.01^100000: log10 = 100000 * log10(1.01) = 432.137, so 1.3721e+432
+    big = vanishing(factor=1.01, steps=100000)
+    assert big["value_text"] == "1.3721e+432" and big["log10_abs"] == pytest.approx(
+        432.1374, abs=1e-4
+    )
     neg = vanishing(factor=-10.0, steps=1001)
-    assert neg["value"] == -np.finfo(float).max and neg["overflow"] is True
+    assert neg["value"] is None and neg["value_text"] == "-1.0000e+1001"
 
 
 def test_vanishing_underflow_reports_log10():
