@@ -1,0 +1,410 @@
+"""export moodle / export gift (issue 20): parsed back, keys from the engine, misconception
+answers, the precision rule's tolerances, cloze and GIFT syntax, seeds."""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+
+from dlcalc.ops import TOPICS, run
+from dlcalc.quiz.gift import gift, gift_escape
+from dlcalc.quiz.lms import variants
+from dlcalc.quiz.loading import load_bank
+from dlcalc.quiz.moodle import cloze_escape, moodle_xml
+
+N, SEED = 3, 11
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return load_bank([], bundled=True).select([], [])
+
+
+@pytest.fixture(scope="module")
+def xml_text(bank):
+    return moodle_xml(bank, variants=N, seed=SEED)
+
+
+@pytest.fixture(scope="module")
+def root(xml_text):
+    return ET.fromstring(xml_text)
+
+
+@pytest.fixture(scope="module")
+def by_name(root):
+    return {
+        q.findtext("name/text"): q for q in root.iter("question") if q.get("type") != "category"
+    }
+
+
+@pytest.fixture(scope="module")
+def gift_text(bank):
+    return gift(bank, variants=N, seed=SEED)
+
+
+def _calc(bank):
+    return [q for q in bank if q.kind == "calc"]
+
+
+def _names(q, n=N):
+    return [f"{q.id} v{k:02d}" for k in range(1, n + 1)]
+
+
+# ---------------------------------------------------------------- a small cloze parser
+
+CLOZE = re.compile(r"\{(\d+):NUMERICAL:((?:\\.|[^\\}])*)\}")
+
+
+def _split(text: str, sep: str) -> list[str]:
+    """Split on ``sep`` where it is not escaped with a backslash."""
+    out, cur, i = [], "", 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            cur += text[i : i + 2]
+            i += 2
+            continue
+        if text[i] == sep:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += text[i]
+        i += 1
+    return [*out, cur]
+
+
+def parse_cloze(text: str) -> list[dict]:
+    """[{"weight", "answers": [(fraction, value, tolerance, feedback)]}] of a cloze text."""
+    fields = []
+    for m in CLOZE.finditer(text):
+        answers = []
+        for raw in _split(m.group(2), "~"):
+            am = re.fullmatch(r"(=|%(\d+)%)(-?[0-9.]+):([0-9.]+)(?:#(.*))?", raw, re.S)
+            assert am, f"bad cloze answer {raw!r}"
+            fraction = 100 if am.group(1) == "=" else int(am.group(2))
+            feedback = re.sub(r"\\(.)", r"\1", am.group(5) or "")
+            answers.append((fraction, float(am.group(3)), float(am.group(4)), feedback))
+        fields.append({"weight": int(m.group(1)), "answers": answers})
+    return fields
+
+
+def _answers(q):
+    return [
+        (float(a.get("fraction")), float(a.findtext("text")), float(a.findtext("tolerance")), a)
+        for a in q.findall("answer")
+    ]
+
+
+# ---------------------------------------------------------------- the rule, by hand
+
+
+def _expected_tol(key: float, integer: bool) -> float:
+    if integer or key == 0:
+        return 0.0
+    exponent = math.floor(math.log10(float(f"{abs(key):.3e}")))
+    return 0.5 * 10.0 ** (exponent - 3)
+
+
+def _scalars(value):
+    import numpy as np
+
+    arr = np.asarray(value)
+    return arr.reshape(-1).tolist()
+
+
+# ---------------------------------------------------------------- Moodle XML
+
+
+def test_every_bank_question_appears(bank, by_name, root):
+    counts = Counter(q.findtext("name/text") for q in root.iter("question"))
+    for q in bank:
+        if q.kind == "calc":
+            for name in _names(q):
+                assert counts[name] == 1, name
+        else:
+            assert counts[q.id] == 1, q.id
+    assert len(by_name) == sum(N if q.kind == "calc" else 1 for q in bank)
+    cats = [
+        q.findtext("category/text") for q in root.iter("question") if q.get("type") == "category"
+    ]
+    assert cats == [f"$course$/COMP5329/{t}" for t in TOPICS if any(q.topic == t for q in bank)]
+
+
+def test_each_question_sits_in_its_topic_category(bank, root):
+    topic_of = {q.id: q.topic for q in bank}
+    current = None
+    for q in root.iter("question"):
+        if q.get("type") == "category":
+            current = q.findtext("category/text").rsplit("/", 1)[1]
+            continue
+        assert topic_of[q.findtext("name/text").split(" ")[0]] == current
+
+
+def test_structure_moodle_reads(bank, by_name):
+    """The fields Moodle's XML importer reads per type (docs.moodle.org, Moodle XML format)."""
+    kinds = {q.id: q.kind for q in bank}
+    want = {"mcq": {"multichoice"}, "essay": {"essay"}, "calc": {"numerical", "cloze"}}
+    for name, q in by_name.items():
+        assert q.get("type") in want[kinds[name.split(" ")[0]]]
+        assert q.findtext("name/text")
+        assert q.find("questiontext").get("format") == "html"
+        assert q.findtext("questiontext/text")
+        assert q.findtext("idnumber") == name.replace(" ", "-")
+        assert float(q.findtext("defaultgrade")) > 0
+        kind = q.get("type")
+        if kind == "multichoice":
+            assert q.findtext("single") == "true"
+            fractions = [a.get("fraction") for a in q.findall("answer")]
+            assert sorted(fractions) == ["0"] * (len(fractions) - 1) + ["100"]
+            assert q.findtext("generalfeedback/text")
+        elif kind == "numerical":
+            answers = _answers(q)
+            assert answers[0][0] == 100 and all(a[0] == 0 for a in answers[1:])
+        elif kind == "essay":
+            assert q.findtext("responseformat") == "editor"
+            assert "Marking points" in q.findtext("graderinfo/text")
+            assert "Model answer" in q.findtext("graderinfo/text")
+        elif kind == "cloze":
+            assert parse_cloze(q.findtext("questiontext/text"))
+
+
+def test_mcq_right_choice_and_explanation(bank, by_name):
+    for q in bank:
+        if q.kind != "mcq":
+            continue
+        el = by_name[q.id]
+        right = [a.findtext("text") for a in el.findall("answer") if a.get("fraction") == "100"]
+        letter = q.get("answer").strip().upper()
+        import html
+
+        assert html.unescape(right[0]) == str(q.get("choices")["ABCDE".index(letter)])
+        assert html.unescape(el.findtext("generalfeedback/text")).replace("<br>\n", "\n") == (
+            q.get("explanation")
+        )
+
+
+def test_keys_are_the_engines_values_and_tolerances_follow_the_rule(bank, by_name):
+    from dlcalc.check.address import lookup, parse_key
+    from dlcalc.check.precision import is_integer_value
+
+    checked = 0
+    for q in _calc(bank):
+        for name, item in zip(_names(q), variants(q, N, SEED), strict=True):
+            sol = run(q.get("op"), {**(q.get("fixed") or {}), **item.params})
+            keys = []
+            for part in item.parts:
+                value = sol.result[part.key] if part.key in sol.result else None
+                if value is None:
+                    value = lookup(sol, parse_key(part.key))
+                keys += _scalars(value)
+            el = by_name[name]
+            if el.get("type") == "numerical":
+                got = [(a[1], a[2]) for a in _answers(el) if a[0] == 100]
+            else:
+                fields = parse_cloze(el.findtext("questiontext/text"))
+                got = [(f["answers"][0][1], f["answers"][0][2]) for f in fields]
+                assert all(f["answers"][0][0] == 100 for f in fields)
+            assert len(got) == len(keys), name
+            for (value, tol), key in zip(got, keys, strict=True):
+                assert value == pytest.approx(key, rel=1e-12, abs=1e-12), name
+                want = _expected_tol(key, is_integer_value(key) or isinstance(key, int))
+                assert tol == pytest.approx(want, rel=1e-9, abs=0), (name, key, tol)
+                checked += 1
+    assert checked > 3 * len(_calc(bank))
+
+
+def test_conv_size_has_the_forgotten_bias_as_a_zero_answer(bank, by_name):
+    found = 0
+    for q in _calc(bank):
+        if q.get("op") != "conv-size" or q.get("answer_key") != "params":
+            continue
+        for name, item in zip(_names(q), variants(q, N, SEED), strict=True):
+            p = {**(q.get("fixed") or {}), **item.params}
+            k, c, n = int(p["kernel"]), int(p["in_channels"]), int(p["out_channels"])
+            no_bias = (k * k * c) * n  # by hand, not from dlcalc
+            el = by_name[name]
+            assert el.get("type") == "numerical"
+            zero = {a[1]: a[3].findtext("feedback/text") for a in _answers(el) if a[0] == 0}
+            assert no_bias in zero, (name, no_bias, zero)
+            assert zero[no_bias].startswith(f"{no_bias}: the bias is missing")
+            assert "(K*K*C + 1)*N" in zero[no_bias]
+            assert float(_answers(el)[0][1]) == (k * k * c + 1) * n
+            found += 1
+    assert found >= 2 * N
+
+
+def test_slips_differ_from_the_key_beyond_the_tolerance_and_are_distinct(by_name):
+    seen_slip = 0
+    for name, el in by_name.items():
+        if el.get("type") == "numerical":
+            groups = [[(a[0], a[1], a[2], "") for a in _answers(el)]]
+        elif el.get("type") == "cloze":
+            groups = [f["answers"] for f in parse_cloze(el.findtext("questiontext/text"))]
+        else:
+            continue
+        for answers in groups:
+            key, tol = answers[0][1], answers[0][2]
+            values = [a[1] for a in answers[1:]]
+            assert len(set(values)) == len(values), name
+            for v in values:
+                assert abs(v - key) > tol, name
+                seen_slip += 1
+    assert seen_slip > 50
+
+
+def test_multi_part_cloze_carries_the_parts_marks(bank, by_name):
+    q = next(q for q in bank if q.id == "cnn-parts-001")
+    el = by_name[_names(q)[0]]
+    assert el.get("type") == "cloze"
+    fields = parse_cloze(el.findtext("questiontext/text"))
+    assert [f["weight"] for f in fields] == [int(p["marks"]) for p in q.parts]
+    item = variants(q, 1, SEED)[0]
+    p = {**(q.get("fixed") or {}), **item.params}
+    k, c, n = p["kernel"], p["in_channels"], p["out_channels"]
+    params = fields[1]["answers"]
+    assert params[0][1] == (k * k * c + 1) * n
+    assert any(a[0] == 0 and a[1] == k * k * c * n and "bias" in a[3] for a in params)
+
+
+def test_cloze_escape():
+    text = 'a } b # c ~ d / e " f \\ g { h <i> & j'
+    escaped = cloze_escape(text)
+    assert escaped == ('a \\} b \\# c \\~ d \\/ e \\" f \\\\ g \\{ h &lt;i&gt; &amp; j')
+    field = "{1:NUMERICAL:=1:0#" + escaped + "}"
+    parsed = parse_cloze(field)
+    assert len(parsed) == 1
+    assert parsed[0]["answers"][0][3] == 'a } b # c ~ d / e " f \\ g { h &lt;i&gt; &amp; j'
+
+
+def test_xml_is_well_formed_and_texts_escaped(xml_text):
+    assert xml_text.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    ET.fromstring(xml_text)  # the fixture already parsed it: no raw & or < in a text
+    assert "&lt;br&gt;" in xml_text  # HTML in texts is escaped for XML
+
+
+def test_same_seed_same_output_other_seed_other_variants(bank, xml_text, gift_text):
+    calc = [q for q in bank if q.kind == "calc"][:12]
+    assert moodle_xml(calc, variants=N, seed=SEED) == moodle_xml(calc, variants=N, seed=SEED)
+    assert moodle_xml(bank, variants=N, seed=SEED) == xml_text
+    assert gift(bank, variants=N, seed=SEED) == gift_text
+    other = ET.fromstring(moodle_xml(calc, variants=N, seed=SEED + 1))
+    mine = ET.fromstring(moodle_xml(calc, variants=N, seed=SEED))
+    texts = [q.findtext("questiontext/text") for q in mine.iter("question")]
+    others = [q.findtext("questiontext/text") for q in other.iter("question")]
+    assert sum(a != b for a, b in zip(texts, others, strict=True)) >= len(calc)
+
+
+def test_variants_of_one_template_differ(bank):
+    q = next(q for q in bank if q.id == "cnn-calc-102")
+    drawn = [tuple(sorted(it.params.items())) for it in variants(q, 10, SEED)]
+    assert len(set(drawn)) > 1
+
+
+def test_cli_writes_moodle_and_gift(cli, only_good, tmp_path):
+    for fmt, name in (("moodle", "q.xml"), ("gift", "q.gift")):
+        target = tmp_path / name
+        res = cli("export", fmt, *only_good, "--variants", "2", "--seed", "3", "--out", str(target))
+        assert res.exit_code == 0, res.output
+        text = target.read_text()
+        assert "fx-cnn-calc-1 v02" in text and "fx-cnn-calc-1 v03" not in text
+    root = ET.fromstring((tmp_path / "q.xml").read_text())
+    assert root.tag == "quiz"
+
+
+# ---------------------------------------------------------------- GIFT
+
+GIFT_Q = re.compile(r"^::((?:\\.|[^\\:])+)::((?:\\.|[^\\{])*) \{((?:\\.|[^\\}])*)\}$", re.S)
+
+
+def _gift_blocks(text):
+    blocks = [b for b in text.strip().split("\n\n") if not b.startswith("$CATEGORY:")]
+    out = []
+    for b in blocks:
+        lines = [ln for ln in b.split("\n") if not ln.startswith("//")]
+        assert len(lines) == 1, b  # one question per line: line breaks are written \n
+        m = GIFT_Q.match(lines[0])
+        assert m, lines[0]
+        out.append(m.groups())
+    return out
+
+
+def _unescaped(text):
+    return re.sub(r"\\.", "", text)
+
+
+def test_gift_every_question_present_and_escaped(bank, gift_text):
+    blocks = _gift_blocks(gift_text)
+    names = Counter(re.sub(r"\\(.)", r"\1", name) for name, _, _ in blocks)
+    for q in bank:
+        if q.kind == "calc":
+            for base in _names(q):
+                assert any(n == base or n.startswith(base + " (") for n in names), base
+        else:
+            assert names[q.id] == 1, q.id
+    for name, text, _body in blocks:
+        assert not set(_unescaped(name)) & set("~=#{}:")
+        assert not set(_unescaped(text)) & set("~=#{}:"), text
+    cats = re.findall(r"^\$CATEGORY: (.*)$", gift_text, re.M)
+    assert cats == [f"$course$/COMP5329/{t}" for t in TOPICS if any(q.topic == t for q in bank)]
+
+
+def test_gift_mcq_numerical_essay_syntax(bank, gift_text):
+    by = {re.sub(r"\\(.)", r"\1", n): body for n, _, body in _gift_blocks(gift_text)}
+    mcq = next(q for q in bank if q.kind == "mcq")
+    body = by[mcq.id]
+    answers, _, feedback = body.partition(" ####")
+    assert len(re.findall(r"(?<!\\)=", answers)) == 1
+    assert len(re.findall(r"(?<!\\)~", answers)) == len(mcq.get("choices")) - 1
+    assert feedback
+    essay = next(q for q in bank if q.kind == "essay")
+    assert by[essay.id] == ""
+    q = next(q for q in bank if q.id == "cnn-calc-102")
+    item = variants(q, 1, SEED)[0]
+    p = item.params
+    k, c, n = p["kernel"], p["in_channels"], p["out_channels"]
+    body = by[_names(q)[0]]
+    assert body.startswith(f"#={(k * k * c + 1) * n}:0#right")
+    assert f"=%0%{k * k * c * n}:0#{k * k * c * n}\\: the bias is missing" in body
+
+
+def test_gift_tolerance_matches_moodle(by_name, gift_text):
+    by = {re.sub(r"\\(.)", r"\1", n): body for n, _, body in _gift_blocks(gift_text)}
+    for name, el in by_name.items():
+        if el.get("type") != "numerical":
+            continue
+        key, tol = _answers(el)[0][1:3]
+        m = re.match(r"#=(-?[0-9.]+):([0-9.]+)#", by[name])
+        assert m, by[name]
+        assert float(m.group(1)) == key and Decimal(m.group(2)) == Decimal(str(tol))
+
+
+def test_gift_escape():
+    assert gift_escape("a~b=c#d{e}f:g\\h\ni") == "a\\~b\\=c\\#d\\{e\\}f\\:g\\\\h\\ni"
+
+
+def test_gift_escapes_a_bank_with_special_characters(tmp_path):
+    (tmp_path / "x.toml").write_text(
+        """
+[[question]]
+id = "sp-mcq-1"
+kind = "mcq"
+topic = "cnn"
+prompt = "Which is in {0, 1}: a = b ~ c # d?"
+choices = ["x: 1", "y = 2", "z ~ 3", "{w}"]
+answer = "A"
+explanation = "x: 1 holds; y = 2 does not."
+""",
+        encoding="utf-8",
+    )
+    qs = load_bank([str(tmp_path)], bundled=False).select([], [])
+    text = gift(qs, variants=1, seed=1)
+    ((name, prompt, body),) = _gift_blocks(text)
+    assert prompt == "Which is in \\{0, 1\\}\\: a \\= b \\~ c \\# d?"
+    assert "=x\\: 1" in body and "~y \\= 2" in body and "~\\{w\\}" in body
+    root = ET.fromstring(moodle_xml(qs, variants=1, seed=1))
+    q = root.find("question[@type='multichoice']")
+    assert q.findtext("questiontext/text") == "Which is in {0, 1}: a = b ~ c # d?"
