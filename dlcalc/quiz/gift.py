@@ -7,12 +7,15 @@ no grader information); a calc variant ``{#key:tol =%0%slip:tol#feedback ...}``.
 cloze, so a question with several numbers gives one numerical question per number, named
 ``<id> v01 (a)``, ``(a[0,1])``, ... each with the stem and its part's prompt.
 
-Special characters ``~ = # { } :`` (and the escape ``\\``) are escaped with ``\\``;
-line breaks are written ``\\n``.
+Texts are ``[html]`` (the bank's plain text HTML-escaped, line breaks as ``<br>``, so a
+``<`` in a prompt survives Moodle's HTML cleaning); GIFT's special characters
+``~ = # { } :`` (and the escape ``\\``) are escaped with ``\\``. Each question carries its
+idnumber and tags in a ``// [id:...] [tag:...]`` comment, which Moodle's importer reads.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 from dlcalc.quiz.bank import Question
@@ -30,20 +33,33 @@ def gift_escape(text: str) -> str:
     return out.replace("\r\n", "\n").replace("\n", "\\n")
 
 
+def gift_html(text: str) -> str:
+    """Plain bank text as GIFT ``[html]`` text: HTML-escaped, ``<br>`` line breaks, escaped."""
+    return gift_escape(html.escape(str(text), quote=False).replace("\n", "<br>"))
+
+
+def _meta(idnumber: str, item: Item) -> str:
+    """``// [id:cnn-calc-001-v01] [tag:cnn] [tag:calc]`` (Moodle reads both from comments)."""
+    names = [item.topic, item.kind, *[str(t) for t in item.question.get("tags", []) or []]]
+    tags = " ".join(f"[tag:{t}]" for t in dict.fromkeys(names) if "]" not in t)
+    return f"// [id:{idnumber}] {tags}"
+
+
 def _comment(text: str) -> str:
     return "\n".join(f"// {line}" for line in str(text).splitlines() or [""])
 
 
 def mcq(item: Item) -> str:
     answers = [
-        ("=" if letter == item.answer else "~") + gift_escape(choice)
+        ("=" if letter == item.answer else "~") + gift_html(choice)
         for letter, choice in zip(LETTERS, item.choices, strict=False)
     ]
     body = " ".join(answers)
     explanation = str(item.question.get("explanation", ""))
     if explanation:
-        body += " ####" + gift_escape(explanation)
-    return f"::{gift_escape(item.id)}::{gift_escape(item.prompt)} {{{body}}}"
+        body += " ####" + gift_html(explanation)
+    head = f"{_meta(item.id, item)}\n::{gift_escape(item.id)}::"
+    return f"{head}[html]{gift_html(item.prompt)} {{{body}}}"
 
 
 def essay(item: Item) -> str:
@@ -51,8 +67,9 @@ def essay(item: Item) -> str:
     notes = [f"marking points ({item.marks} marks):"]
     notes += [f"  [{m:g}] {p}" for p, m in q.points]
     notes += [f"model answer: {q.get('model_answer', '')}"]
-    prompt = gift_escape(f"{item.prompt}\n[{item.marks} marks]")
-    return f"{_comment(chr(10).join(notes))}\n::{gift_escape(item.id)}::{prompt} {{}}"
+    prompt = gift_html(f"{item.prompt}\n[{item.marks} marks]")
+    head = f"{_comment(chr(10).join(notes))}\n{_meta(item.id, item)}\n::{gift_escape(item.id)}::"
+    return f"{head}[html]{prompt} {{}}"
 
 
 def numerical_body(f: Field) -> str:
@@ -60,7 +77,7 @@ def numerical_body(f: Field) -> str:
     answer that matches), then the misconceptions' values."""
     tol = number(f.tolerance)
     out = [f"#={number(f.key)}:{tol}#right"]
-    out += [f"=%0%{number(s.value)}:{tol}#{gift_escape(s.feedback)}" for s in f.slips]
+    out += [f"=%0%{number(s.value)}:{tol}#{gift_html(s.feedback)}" for s in f.slips]
     return " ".join(out)
 
 
@@ -72,13 +89,15 @@ def calc(q: Question, n: int, seed: int) -> list[str]:
         single = len(numbers) == 1 and not item.multi
         for f in numbers:
             title = name if single else f"{name} ({f.label})"
+            idnumber = name.replace(" ", "-") + ("" if single else f"-{f.label}")
             text = item.prompt
             if not single:
                 text += f"\n({f.part_label}) {f.prompt}".rstrip()
                 if "[" in f.label:
                     text += f"\nGive {f.label}."
             text += f"\n({f.hint})"
-            out.append(f"::{gift_escape(title)}::{gift_escape(text)} {{{numerical_body(f)}}}")
+            head = f"{_meta(idnumber, item)}\n::{gift_escape(title)}::[html]"
+            out.append(f"{head}{gift_html(text)} {{{numerical_body(f)}}}")
     return out
 
 

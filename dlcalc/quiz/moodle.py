@@ -59,6 +59,14 @@ def _common(q: ET.Element, feedback: str, marks: float, idnumber: str) -> None:
     _sub(q, "idnumber", idnumber)
 
 
+def _tags(q: ET.Element, item: Item) -> None:
+    """Moodle question tags: the topic, the kind and the bank's own tags."""
+    tags = ET.SubElement(q, "tags")
+    names = [item.topic, item.kind, *[str(t) for t in item.question.get("tags", []) or []]]
+    for name in dict.fromkeys(names):
+        ET.SubElement(ET.SubElement(tags, "tag"), "text").text = name
+
+
 def _category(topic: str) -> ET.Element:
     q = ET.Element("question", {"type": "category"})
     _text(q, "category", category(topic), fmt=None)
@@ -82,6 +90,7 @@ def multichoice(item: Item) -> ET.Element:
         ans = ET.SubElement(q, "answer", {"fraction": "100" if right else "0", "format": "html"})
         ET.SubElement(ans, "text").text = _html(choice)
         _feedback(ans, "Right." if right else "")
+    _tags(q, item)
     return q
 
 
@@ -104,6 +113,7 @@ def essay(item: Item) -> ET.Element:
     _sub(q, "attachmentsrequired", 0)
     _text(q, "graderinfo", _points_html(item.question))
     _text(q, "responsetemplate", "")
+    _tags(q, item)
     return q
 
 
@@ -128,18 +138,33 @@ def numerical(item: Item, f: Field, name: str, idnumber: str) -> ET.Element:
     _sub(q, "unitpenalty", "0.1000000")
     _sub(q, "showunits", 3)
     _sub(q, "unitsleft", 0)
+    _tags(q, item)
     return q
 
 
-CLOZE_SPECIAL = '\\}#~/"'
+# Moodle's cloze parser (qtype_multianswer) ends a feedback at an unescaped ``~`` or ``}``
+# and undoes only ``\}`` and ``\#`` before decoding HTML entities, so every character the
+# cloze syntax reserves (docs: ``} # ~ / " \``, and ``{``) is written as an HTML entity:
+# the student sees the character itself.
+CLOZE_ENTITIES = {
+    "#": "&#35;",
+    "~": "&#126;",
+    "}": "&#125;",
+    "{": "&#123;",
+    "/": "&#47;",
+    '"': "&quot;",
+    "\\": "&#92;",
+}
 
 
 def cloze_escape(text: str) -> str:
-    """Escape the characters Moodle's cloze syntax reserves inside answers and feedback."""
-    out = html.escape(str(text), quote=False)
-    for ch in CLOZE_SPECIAL:
-        out = out.replace(ch, "\\" + ch)
-    return out.replace("{", "\\{")
+    """Feedback text safe inside a cloze field: HTML-escaped, reserved characters as entities."""
+    out = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    out = out.replace("#", CLOZE_ENTITIES["#"])  # first: the entities below hold a #
+    for ch, entity in CLOZE_ENTITIES.items():
+        if ch != "#":
+            out = out.replace(ch, entity)
+    return out
 
 
 def cloze_field(f: Field) -> str:
@@ -165,6 +190,7 @@ def cloze(item: Item, name: str, idnumber: str) -> ET.Element:
         )
     q = _head("cloze", name, "\n".join(lines))
     _common(q, _working(item), item.marks, idnumber)
+    _tags(q, item)
     return q
 
 

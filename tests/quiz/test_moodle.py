@@ -3,6 +3,7 @@ answers, the precision rule's tolerances, cloze and GIFT syntax, seeds."""
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -57,24 +58,10 @@ def _names(q, n=N):
 
 # ---------------------------------------------------------------- a small cloze parser
 
-CLOZE = re.compile(r"\{(\d+):NUMERICAL:((?:\\.|[^\\}])*)\}")
-
-
-def _split(text: str, sep: str) -> list[str]:
-    """Split on ``sep`` where it is not escaped with a backslash."""
-    out, cur, i = [], "", 0
-    while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text):
-            cur += text[i : i + 2]
-            i += 2
-            continue
-        if text[i] == sep:
-            out.append(cur)
-            cur = ""
-        else:
-            cur += text[i]
-        i += 1
-    return [*out, cur]
+# Moodle's own pattern (qtype_multianswer): a field ends at the first "}", an answer's
+# feedback at the first "~" or "}" (not after a backslash); feedback is HTML (entities decoded).
+CLOZE = re.compile(r"\{(\d*):(?:NUMERICAL|NM):((?:\\.|[^\\}])*)\}")
+ALT = re.compile(r"(=|%(-?\d+)%)?(-?[0-9.]+(?:[eE][-+]?\d+)?)(?::([0-9.]+))?(?:#(.*))?", re.S)
 
 
 def parse_cloze(text: str) -> list[dict]:
@@ -82,13 +69,13 @@ def parse_cloze(text: str) -> list[dict]:
     fields = []
     for m in CLOZE.finditer(text):
         answers = []
-        for raw in _split(m.group(2), "~"):
-            am = re.fullmatch(r"(=|%(\d+)%)(-?[0-9.]+):([0-9.]+)(?:#(.*))?", raw, re.S)
+        for raw in re.split(r"(?<!\\)~", m.group(2)):
+            am = ALT.fullmatch(raw)
             assert am, f"bad cloze answer {raw!r}"
-            fraction = 100 if am.group(1) == "=" else int(am.group(2))
-            feedback = re.sub(r"\\(.)", r"\1", am.group(5) or "")
-            answers.append((fraction, float(am.group(3)), float(am.group(4)), feedback))
-        fields.append({"weight": int(m.group(1)), "answers": answers})
+            fraction = 100 if am.group(1) == "=" else int(am.group(2) or 0)
+            feedback = html.unescape(am.group(5) or "")
+            answers.append((fraction, float(am.group(3)), float(am.group(4) or 0), feedback))
+        fields.append({"weight": int(m.group(1) or 1), "answers": answers})
     return fields
 
 
@@ -179,8 +166,6 @@ def test_mcq_right_choice_and_explanation(bank, by_name):
         el = by_name[q.id]
         right = [a.findtext("text") for a in el.findall("answer") if a.get("fraction") == "100"]
         letter = q.get("answer").strip().upper()
-        import html
-
         assert html.unescape(right[0]) == str(q.get("choices")["ABCDE".index(letter)])
         assert html.unescape(el.findtext("generalfeedback/text")).replace("<br>\n", "\n") == (
             q.get("explanation")
@@ -273,11 +258,11 @@ def test_multi_part_cloze_carries_the_parts_marks(bank, by_name):
 def test_cloze_escape():
     text = 'a } b # c ~ d / e " f \\ g { h <i> & j'
     escaped = cloze_escape(text)
-    assert escaped == ('a \\} b \\# c \\~ d \\/ e \\" f \\\\ g \\{ h &lt;i&gt; &amp; j')
-    field = "{1:NUMERICAL:=1:0#" + escaped + "}"
-    parsed = parse_cloze(field)
-    assert len(parsed) == 1
-    assert parsed[0]["answers"][0][3] == 'a } b # c ~ d / e " f \\ g { h &lt;i&gt; &amp; j'
+    assert not set(escaped) & set('}~{/"\\<>')
+    field = "{1:NUMERICAL:=1:0#" + escaped + "~%0%2:0#" + escaped + "}"
+    (parsed,) = parse_cloze(field)
+    assert [a[3] for a in parsed["answers"]] == [text, text]
+    assert [a[1] for a in parsed["answers"]] == [1, 2]
 
 
 def test_xml_is_well_formed_and_texts_escaped(xml_text):
@@ -393,7 +378,7 @@ def test_gift_escapes_a_bank_with_special_characters(tmp_path):
 id = "sp-mcq-1"
 kind = "mcq"
 topic = "cnn"
-prompt = "Which is in {0, 1}: a = b ~ c # d?"
+prompt = "Which is in {0, 1}: a = b ~ c # d < e?"
 choices = ["x: 1", "y = 2", "z ~ 3", "{w}"]
 answer = "A"
 explanation = "x: 1 holds; y = 2 does not."
@@ -403,8 +388,9 @@ explanation = "x: 1 holds; y = 2 does not."
     qs = load_bank([str(tmp_path)], bundled=False).select([], [])
     text = gift(qs, variants=1, seed=1)
     ((name, prompt, body),) = _gift_blocks(text)
-    assert prompt == "Which is in \\{0, 1\\}\\: a \\= b \\~ c \\# d?"
+    assert prompt == "[html]Which is in \\{0, 1\\}\\: a \\= b \\~ c \\# d &lt; e?"
     assert "=x\\: 1" in body and "~y \\= 2" in body and "~\\{w\\}" in body
     root = ET.fromstring(moodle_xml(qs, variants=1, seed=1))
     q = root.find("question[@type='multichoice']")
-    assert q.findtext("questiontext/text") == "Which is in {0, 1}: a = b ~ c # d?"
+    assert q.findtext("questiontext/text") == "Which is in {0, 1}: a = b ~ c # d &lt; e?"
+    assert "// [id:sp-mcq-1] [tag:cnn] [tag:mcq]" in text
