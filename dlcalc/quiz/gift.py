@@ -93,8 +93,8 @@ def calc(q: Question, n: int, seed: int) -> list[str]:
             text = item.prompt
             if not single:
                 text += f"\n({f.part_label}) {f.prompt}".rstrip()
-                if "[" in f.label:
-                    text += f"\nGive {f.label}."
+                if f.address:
+                    text += f"\nGive {f.address}."
             text += f"\n({f.hint})"
             head = f"{_meta(idnumber, item)}\n::{gift_escape(title)}::[html]"
             out.append(f"{head}{gift_html(text)} {{{numerical_body(f)}}}")

@@ -53,6 +53,7 @@ class Field:
     slips: list[Slip] = field(default_factory=list)
     part_label: str = "a"
     first_of_part: bool = True
+    address: str = ""  # the element asked, for an array answer: "output[0,1]" (else "")
 
     @property
     def hint(self) -> str:
@@ -63,9 +64,30 @@ def category(topic: str) -> str:
     return f"{CATEGORY_ROOT}/{topic}"
 
 
+DRAWS_PER_VARIANT = 4  # draws tried per variant to find parameters not drawn yet
+
+
 def variants(q: Question, n: int, seed: int) -> list[Item]:
-    """``n`` drawn items of calc template ``q`` (deterministic in ``seed``)."""
-    return [instantiate(q, f"{seed}/v{k + 1}") for k in range(n)]
+    """``n`` drawn items of calc template ``q`` (deterministic in ``seed``).
+
+    Draw k uses the seed ``"{seed}/v{k}"``; a draw repeating an earlier one's parameters is
+    skipped while fresh ones turn up (up to ``DRAWS_PER_VARIANT * n`` draws), so a template
+    with few parameter combinations repeats only once it has run out of them.
+    """
+    fresh: list[Item] = []
+    repeats: list[Item] = []
+    seen: set[str] = set()
+    for k in range(DRAWS_PER_VARIANT * n):
+        if len(fresh) == n:
+            break
+        item = instantiate(q, f"{seed}/v{k + 1}")
+        key = repr(sorted(item.params.items()))
+        if key in seen:
+            repeats.append(item)
+        else:
+            seen.add(key)
+            fresh.append(item)
+    return (fresh + repeats)[:n]
 
 
 def variant_name(q: Question, k: int, n: int) -> str:
@@ -206,6 +228,7 @@ def fields(item: Item) -> list[Field]:
                 weight=part.marks * scale // len(scalars),
                 part_label=part.label,
                 first_of_part=n == 0,
+                address=part.key + index if index else "",
             )
             f.slips = _slips(key, tol, index, len(scalars), slipped)
             out.append(f)

@@ -178,18 +178,20 @@ def cloze_field(f: Field) -> str:
 
 def cloze(item: Item, name: str, idnumber: str) -> ET.Element:
     lines = [f"<p>{_html(item.prompt)}</p>"]
-    for f in fields(item):
+    numbers = fields(item)
+    if not item.multi:
+        lines.append(f"<p>One number per box. [{item.marks} marks]</p>")
+    for f in numbers:
         head = ""
-        if f.first_of_part:
+        if f.first_of_part and item.multi:
             marks = next(p.marks for p in item.parts if p.label == f.part_label)
             prompt = f" {_html(f.prompt)}" if f.prompt else ""
             head = f"<p>({f.part_label}){prompt} [{marks} mark{'s' * (marks != 1)}]</p>\n"
-        where = f.label if "[" in f.label else ""
-        lines.append(
-            f"{head}<p>{_html(where) + ' = ' if where else ''}{cloze_field(f)} <i>({f.hint})</i></p>"
-        )
+        where = f"{_html(f.address)} = " if f.address else ""
+        lines.append(f"{head}<p>{where}{cloze_field(f)} <i>({f.hint})</i></p>")
     q = _head("cloze", name, "\n".join(lines))
-    _common(q, _working(item), item.marks, idnumber)
+    # Moodle sets a cloze question's mark to the sum of its fields' weights
+    _common(q, _working(item), sum(f.weight for f in numbers), idnumber)
     _tags(q, item)
     return q
 

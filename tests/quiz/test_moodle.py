@@ -286,7 +286,7 @@ def test_same_seed_same_output_other_seed_other_variants(bank, xml_text, gift_te
 def test_variants_of_one_template_differ(bank):
     q = next(q for q in bank if q.id == "cnn-calc-102")
     drawn = [tuple(sorted(it.params.items())) for it in variants(q, 10, SEED)]
-    assert len(set(drawn)) > 1
+    assert len(set(drawn)) == 10  # a template with many combinations never repeats one
 
 
 def test_cli_writes_moodle_and_gift(cli, only_good, tmp_path):
