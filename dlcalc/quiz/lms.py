@@ -115,7 +115,8 @@ def shown(value: float | int) -> str:
     v = float(value)
     if v == 0:
         return "0"
-    return number(Decimal(f"{v:.{SIG_FIGS}g}"))
+    text = f"{v:#.{SIG_FIGS}g}"  # keeps trailing zeros: 1.900, not 1.9
+    return number(Decimal(text[:-1] if text.endswith(".") else text))
 
 
 def tolerance(value: float | int, integer: bool, decimals: int | None = None) -> Decimal:

@@ -394,3 +394,21 @@ explanation = "x: 1 holds; y = 2 does not."
     q = root.find("question[@type='multichoice']")
     assert q.findtext("questiontext/text") == "Which is in {0, 1}: a = b ~ c # d &lt; e?"
     assert "// [id:sp-mcq-1] [tag:cnn] [tag:mcq]" in text
+
+
+@pytest.mark.parametrize(
+    ("value", "text", "tol"),
+    [
+        (1.900050026, "1.900", "0.0005"),
+        (0.000123456, "0.0001235", "0.00000005"),
+        (123456.7, "123500", "50"),
+        (9.99971, "10.00", "0.005"),  # rounds up to the next decade: 4 s.f. of 10.00
+        (-0.5, "-0.5000", "0.00005"),
+        (34848, "34848", "0"),
+    ],
+)
+def test_shown_and_tolerance_at_four_significant_figures(value, text, tol):
+    from dlcalc.quiz.lms import number, shown, tolerance
+
+    assert shown(value) == text
+    assert number(tolerance(value, isinstance(value, int))) == tol
