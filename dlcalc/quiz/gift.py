@@ -3,9 +3,10 @@
 The same questions as :mod:`dlcalc.quiz.moodle`, with the same variants for the same seed:
 ``$CATEGORY: $course$/COMP5329/<topic>`` per topic; an mcq ``{=right ~wrong ... ####explanation}``;
 an essay ``{}`` (its marking points and model answer as ``//`` comments above it: GIFT has
-no grader information); a calc variant ``{#key:tol =%0%slip:tol#feedback ...}``. GIFT has no
-cloze, so a question with several numbers gives one numerical question per number, named
-``<id> v01 (a)``, ``(a[0,1])``, ... each with the stem and its part's prompt.
+no grader information); a calc variant ``{#=key:tol =%0%slip:tol#feedback ... ####working}``
+(the engine's working as general feedback). GIFT has no cloze, so a question with several
+numbers gives one numerical question per number, named ``<id> v01 (a)``, ``(a[0,1])``, ...
+each with the stem and its part's prompt.
 
 Texts are ``[html]`` (the bank's plain text HTML-escaped, line breaks as ``<br>``, so a
 ``<`` in a prompt survives Moodle's HTML cleaning); GIFT's special characters
@@ -82,11 +83,15 @@ def numerical_body(f: Field) -> str:
 
 
 def calc(q: Question, n: int, seed: int) -> list[str]:
+    """The variants' numerical questions, each with the working as general feedback."""
+    from dlcalc.render.text import plain
+
     out = []
     for k, item in enumerate(variants(q, n, seed)):
         name = variant_name(q, k, n)
         numbers = fields(item)
         single = len(numbers) == 1 and not item.multi
+        working = gift_escape(f"<pre>{html.escape(plain(item.solution), quote=False)}</pre>")
         for f in numbers:
             title = name if single else f"{name} ({f.label})"
             idnumber = name.replace(" ", "-") + ("" if single else f"-{f.label}")
@@ -97,7 +102,8 @@ def calc(q: Question, n: int, seed: int) -> list[str]:
                     text += f"\nGive {f.address}."
             text += f"\n({f.hint})"
             head = f"{_meta(idnumber, item)}\n::{gift_escape(title)}::[html]"
-            out.append(f"{head}{gift_html(text)} {{{numerical_body(f)}}}")
+            body = f"{numerical_body(f)} ####{working}"
+            out.append(f"{head}{gift_html(text)} {{{body}}}")
     return out
 
 

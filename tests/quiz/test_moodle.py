@@ -412,3 +412,143 @@ def test_shown_and_tolerance_at_four_significant_figures(value, text, tol):
 
     assert shown(value) == text
     assert number(tolerance(value, isinstance(value, int))) == tol
+
+
+# ------------------------------------------- what Moodle's importers read, ported
+
+# qtype_multianswer's patterns (question/type/multianswer/questiontype.php), PCRE -> re:
+# the one variable-width look-behind split into three fixed-width ones.
+_FRACTION = r"=|%(-?[0-9]+(?:[.,][0-9]*)?)%"
+_ANSWER = r".+?(?<!\\)(?<!&)(?<!&amp;)(?=[~#}]|$)"
+_FEEDBACK = r".*?(?<!\\)(?=[~}]|$)"
+_ALT = f"({_FRACTION})?({_ANSWER})(#({_FEEDBACK}))?"
+_NUMBER = r"-?(([0-9]+[.,]?[0-9]*|[.,][0-9]+)([eE][-+]?[0-9]+)?)"
+_NUMERICAL_ALT = f"^({_NUMBER})(:{_NUMBER})?$"
+_ANSWER_REGEX = r"\{([0-9]*):((NUMERICAL|NM)):" + f"({_ALT}(~{_ALT})*)" + r"\}"
+
+
+def moodle_extract(text: str):
+    """qtype_multianswer_extract_question for NUMERICAL fields: (text left, subquestions)."""
+    subs = []
+    while m := re.search(_ANSWER_REGEX, text, re.S):
+        remaining, answers = m.group(4), []
+        while a := re.search("~?" + _ALT, remaining, re.S):
+            fraction = 1.0 if a.group(1) == "=" else 0.01 * float(a.group(2) or 0)
+            feedback = html.unescape(a.group(5) or "").replace("\\}", "}").replace("\\#", "#")
+            n = re.search(_NUMERICAL_ALT, a.group(3), re.S)
+            assert n, f"not a number: {a.group(3)!r}"
+            answers.append((fraction, float(n.group(1)), float(n.group(6) or 0), feedback))
+            remaining = remaining.split(a.group(0), 1)[1]
+        subs.append((int(m.group(1) or 1), answers))
+        text = text.replace(m.group(0), "{#" + str(len(subs)) + "}", 1)
+    return text, subs
+
+
+def test_cloze_questions_read_as_moodle_reads_them(bank, by_name):
+    from dlcalc.quiz.lms import fields
+
+    checked = 0
+    for q in _calc(bank):
+        for name, item in zip(_names(q), variants(q, N, SEED), strict=True):
+            el = by_name[name]
+            if el.get("type") != "cloze":
+                continue
+            text, subs = moodle_extract(el.findtext("questiontext/text"))
+            assert "NUMERICAL" not in text, name  # every field was recognised
+            want = fields(item)
+            assert len(subs) == len(want), name
+            assert float(el.findtext("defaultgrade")) == sum(w for w, _ in subs)
+            for (weight, answers), f in zip(subs, want, strict=True):
+                assert weight == f.weight
+                assert answers[0][:3] == (1.0, float(f.key), float(f.tolerance)), name
+                assert [a[0] for a in answers[1:]] == [0.0] * len(f.slips)
+                assert [a[1] for a in answers[1:]] == [float(s.value) for s in f.slips]
+                assert [a[3] for a in answers[1:]] == [s.feedback for s in f.slips], name
+            checked += 1
+    assert checked >= 10
+
+
+# qformat_gift's reading (question/format/gift/format.php): escapes to placeholders first.
+_GIFT_ESC = {
+    "\\:": "\x01",
+    "\\#": "\x02",
+    "\\=": "\x03",
+    "\\{": "\x04",
+    "\\}": "\x05",
+    "\\~": "\x06",
+}
+
+
+def _gift_pre(text):
+    text = text.replace("\\\\", "\x00")
+    for esc, ph in _GIFT_ESC.items():
+        text = text.replace(esc, ph)
+    return text.replace("\\n", "\n").replace("\x00", "\\")
+
+
+def _gift_post(text):
+    for esc, ph in _GIFT_ESC.items():
+        text = text.replace(ph, esc[1])
+    return text
+
+
+def gift_read(block: str) -> dict:
+    """One GIFT question as qformat_gift reads it (name, text, type, answers)."""
+    lines = [ln for ln in block.split("\n") if not ln.startswith("//")]
+    text = _gift_pre("\n".join(lines).strip())
+    assert text.startswith("::")
+    name, _, text = text[2:].partition("::")
+    start, finish = text.index("{"), text.index("}")
+    answer = text[start + 1 : finish].strip()
+    out = {"name": _gift_post(name), "text": _gift_post(text[:start]), "general": ""}
+    if "####" in answer:
+        answer, _, general = answer.rpartition("####")
+        out["general"], answer = _gift_post(general), answer.strip()
+    if answer == "":
+        out["type"] = "essay"
+    elif answer[0] == "#":
+        out["type"], out["answers"] = "numerical", []
+        parts = [p.strip() for p in answer[1:].split("=")]
+        for part in parts[1:] if not parts[0] else parts:
+            w = re.match(r"^%-?([0-9]{1,2})\.?([0-9]*)%", part)
+            weight = float(w.group(1)) / 100 if w else 1.0
+            part = part[w.end() :] if w else part
+            value, _, feedback = part.partition("#")
+            ans, _, tol = value.partition(":")
+            out["answers"].append((weight, float(ans), float(tol or 0), _gift_post(feedback)))
+    else:
+        out["type"] = "multichoice"
+        choices = [c.strip() for c in answer.replace("=", "~=").split("~") if c.strip()]
+        out["answers"] = [(c[0] == "=", _gift_post(c.lstrip("="))) for c in choices]
+    return out
+
+
+def test_gift_reads_as_moodle_reads_it(bank, gift_text):
+    from dlcalc.quiz.lms import fields
+
+    blocks = [b for b in gift_text.strip().split("\n\n") if not b.startswith("$CATEGORY:")]
+    read = {r["name"]: r for r in map(gift_read, blocks)}
+    for q in bank:
+        if q.kind == "mcq":
+            r = read[q.id]
+            assert r["type"] == "multichoice"
+            right = [html.unescape(t) for ok, t in r["answers"] if ok]
+            letter = q.get("answer").strip().upper()
+            assert right == [q.get("choices")["ABCDE".index(letter)]]
+            assert len(r["answers"]) == len(q.get("choices"))
+            assert html.unescape(r["general"].replace("<br>", "\n")) == q.get("explanation")
+        elif q.kind == "essay":
+            assert read[q.id]["type"] == "essay"
+        else:
+            for name, item in zip(_names(q), variants(q, N, SEED), strict=True):
+                fs = fields(item)
+                for f in fs:
+                    r = read[name if len(fs) == 1 and not item.multi else f"{name} ({f.label})"]
+                    assert r["type"] == "numerical"
+                    assert r["answers"][0][:3] == (1.0, float(f.key), float(f.tolerance))
+                    slips = [(0.0, float(s.value), float(f.tolerance)) for s in f.slips]
+                    assert [a[:3] for a in r["answers"][1:]] == slips
+                    assert [html.unescape(a[3]) for a in r["answers"][1:]] == [
+                        s.feedback for s in f.slips
+                    ]
+                    assert r["general"].startswith("<pre>")
