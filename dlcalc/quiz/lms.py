@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from dlcalc.errors import InputError
 from dlcalc.quiz.bank import Question
 from dlcalc.quiz.generate import Item, instantiate
 
@@ -218,6 +219,11 @@ def fields(item: Item) -> list[Field]:
     for part, scalars in per_part:
         slipped = [(m, _slip_values(r, part.key)) for m, r in replays]
         for n, (index, key) in enumerate(scalars):
+            if isinstance(key, bool) or not isinstance(key, int | float):
+                raise InputError(
+                    f"{item.question.where}: {part.key} is {key!r}, not a number: "
+                    "Moodle and GIFT numerical questions need a numeric answer"
+                )
             integer = _is_int(key)
             tol = tolerance(key, integer, part.decimals)
             f = Field(

@@ -552,3 +552,32 @@ def test_gift_reads_as_moodle_reads_it(bank, gift_text):
                         s.feedback for s in f.slips
                     ]
                     assert r["general"].startswith("<pre>")
+
+
+def test_a_non_numeric_answer_is_an_input_error_naming_the_question(cli, tmp_path):
+    (tmp_path / "v.toml").write_text(
+        """
+[[question]]
+id = "x-calc-1"
+kind = "calc"
+topic = "rnn"
+prompt = "A factor {factor} over {steps} steps: which regime?"
+op = "vanishing"
+answer_key = "regime"
+[question.params]
+factor = [0.5, 1.5]
+steps = [10, 20]
+""",
+        encoding="utf-8",
+    )
+    for fmt in ("moodle", "gift"):
+        res = cli("export", fmt, "--no-bundled", "--bank", str(tmp_path))
+        assert res.exit_code == 2
+        assert "x-calc-1" in res.output and "not a number" in res.output
+
+
+def test_gift_to_stdout(cli, only_good):
+    res = cli("export", "gift", *only_good, "--variants", "1")
+    assert res.exit_code == 0
+    assert res.output.startswith("$CATEGORY: $course$/COMP5329/cnn")
+    assert "::fx-cnn-calc-1 v01::" in res.output
