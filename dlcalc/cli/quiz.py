@@ -1,4 +1,5 @@
-"""Practice commands: quiz, bank (validate, stats), progress, review, export (anki, markdown).
+"""Practice commands: quiz, bank (validate, stats), progress, review, export (anki, markdown,
+moodle, gift).
 
 Start-up matters (``dlcalc --help`` builds this module): only typer here; the quiz
 machinery, sqlite3, fsrs, genanki and tomllib are imported inside the command bodies.
@@ -550,6 +551,91 @@ def export_markdown(
         typer.echo(f"wrote {out}")
 
 
+VariantsOpt = Annotated[
+    int,
+    typer.Option(
+        "--variants",
+        metavar="N",
+        min=1,
+        max=100,
+        help="Drawn variants per calc template (same --seed, same variants in every format).",
+    ),
+]
+
+
+def _lms_export(
+    fmt: str,
+    out: str | None,
+    topic: list[str] | None,
+    kind: list[str] | None,
+    bank: list[str] | None,
+    no_bundled: bool,
+    variants: int,
+    seed: int,
+) -> None:
+    from pathlib import Path
+
+    from dlcalc.quiz.export import write_text_out
+
+    topics, kinds = _filters(topic, kind)
+    questions = _bank(bank, no_bundled).select(topics, kinds)
+    if fmt == "moodle":
+        from dlcalc.quiz.moodle import moodle_xml as write
+    else:
+        from dlcalc.quiz.gift import gift as write
+    text = write(questions, variants=variants, seed=seed)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        write_text_out(Path(out), text)
+        typer.echo(f"wrote {len(questions)} bank questions to {out}", err=True)
+
+
+def export_moodle(
+    out: Annotated[
+        str | None,
+        typer.Option("--out", "-o", metavar="FILE.xml", help="Write here [default: stdout]."),
+    ] = None,
+    topic: TopicOpt = None,
+    kind: KindOpt = None,
+    bank: BankOpt = None,
+    no_bundled: NoBundledOpt = False,
+    variants: VariantsOpt = 10,
+    seed: ExportSeedOpt = EXPORT_SEED,
+) -> None:
+    """Write the bank as Moodle XML for a Moodle question bank, a category per topic.
+
+    Categories: $course$/COMP5329/TOPIC.
+
+    mcq -> multichoice (explanation as general feedback); essay -> essay (marking points
+    and model answer as grader information); each calc template -> --variants drawn
+    questions: numerical (key from the engine, answers to 4 significant figures: tolerance
+    half a unit of the 4th figure, 0 for whole numbers), with a 0% answer and feedback for
+    each named misconception that changes the key; several numbers -> cloze.
+    """
+    _lms_export("moodle", out, topic, kind, bank, no_bundled, variants, seed)
+
+
+def export_gift(
+    out: Annotated[
+        str | None,
+        typer.Option("--out", "-o", metavar="FILE.gift", help="Write here [default: stdout]."),
+    ] = None,
+    topic: TopicOpt = None,
+    kind: KindOpt = None,
+    bank: BankOpt = None,
+    no_bundled: NoBundledOpt = False,
+    variants: VariantsOpt = 10,
+    seed: ExportSeedOpt = EXPORT_SEED,
+) -> None:
+    """Write the bank in Moodle's GIFT format: the questions of export moodle.
+
+    GIFT has no cloze: a calc variant asking several numbers gives one numerical
+    question per number. Essays' marking points are // comments.
+    """
+    _lms_export("gift", out, topic, kind, bank, no_bundled, variants, seed)
+
+
 def _group(app: Any, name: str, help: str, commands: dict[str, Any]) -> None:
     """Add a two-word command group (``dlcalc bank validate``) to ``app``."""
     group = typer.Typer(
@@ -581,6 +667,11 @@ def register(app: Any) -> None:
     _group(
         app,
         "export",
-        "Export the bank: Anki deck or Markdown.",
-        {"anki": export_anki, "markdown": export_markdown},
+        "Export the bank: Anki deck, Markdown, Moodle XML or GIFT.",
+        {
+            "anki": export_anki,
+            "markdown": export_markdown,
+            "moodle": export_moodle,
+            "gift": export_gift,
+        },
     )
