@@ -23,6 +23,9 @@ from dlcalc.engine.unsupervised.common import (
     show,
     sign_rule,
 )
+from dlcalc.engine.unsupervised.common import (
+    divisor as cov_divisor,
+)
 from dlcalc.errors import ComputationError, InputError
 from dlcalc.solution import Solution, Step, fmt
 
@@ -58,10 +61,7 @@ def cca(
         raise InputError(f"--ddof: expected 0 (divide by n) or 1 (divide by n - 1), got {ddof}")
     w = Working()
     # the classic slips, consulted where they can show (a plain run uses none of them)
-    if ddof == 0:
-        divisor = n - 1 if w.slip("sample-cov") else n
-    else:
-        divisor = n if w.slip("population-cov") else n - 1
+    divisor = cov_divisor(w, n, ddof)
     not_centred = w.slip("not-centred")
     if reg and w.slip("no-reg"):
         reg = 0.0

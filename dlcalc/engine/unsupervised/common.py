@@ -6,6 +6,8 @@ SymPy path for ``--exact`` in ``dlcalc.engine.unsupervised.exact``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from dlcalc.errors import ComputationError, InputError
@@ -136,3 +138,11 @@ def scatter_terms(
             )
             parts.append(f"{name}_{a + 1}{b + 1} = (1/{n})({terms})")
     return "; ".join(parts)
+
+
+def divisor(w: Any, n: int, ddof: int) -> int:
+    """The covariance divisor, n (the slides, ddof 0) or n - 1 (ddof 1), under the two
+    variant rules that swap them (sample-cov: n - 1 where n is meant; population-cov)."""
+    if ddof == 0:
+        return n - 1 if w.slip("sample-cov") else n
+    return n if w.slip("population-cov") else n - 1

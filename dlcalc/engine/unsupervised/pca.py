@@ -24,6 +24,9 @@ from dlcalc.engine.unsupervised.common import (
     show,
     sign_rule,
 )
+from dlcalc.engine.unsupervised.common import (
+    divisor as cov_divisor,
+)
 from dlcalc.errors import ComputationError, InputError
 from dlcalc.solution import Plot, Solution, Step, fmt
 
@@ -68,10 +71,7 @@ def pca(
         )
     w = Working()
     # the classic slips, consulted where they can show (a plain run uses none of them)
-    if ddof == 0:
-        divisor = n - 1 if w.slip("sample-cov") else n
-    else:
-        divisor = n if w.slip("population-cov") else n - 1
+    divisor = cov_divisor(w, n, ddof)
     not_centred = w.slip("not-centred")
     unscaled = standardize and w.slip("standardize-forgotten")  # s found, never divided by
     smallest = k < d and w.slip("smallest-component")
