@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
 
 
@@ -35,3 +36,14 @@ class ComputationError(DlcalcError, ArithmeticError):
 def flag(name: str) -> str:
     """``w_hh`` -> ``--w-hh``: how a parameter is named in messages."""
     return name if name.startswith("-") else "--" + name.replace("_", "-")
+
+
+def suggest(word: str, options: Iterable[str]) -> str:
+    """`` (did you mean X?)`` for the closest of ``options`` to a mistyped ``word``, or ``""``.
+
+    The one wording of every front's hint: commands, flags, choice values, batch ops.
+    """
+    import difflib
+
+    close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1)
+    return f" (did you mean {close[0]}?)" if close else ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import sys
 import warnings
 from typing import Annotated, Any
@@ -44,10 +45,36 @@ _PANELS = {
 }
 
 
+_NO_SUCH_COMMAND = re.compile(r"No such command '(.+?)'\.")
+
+
 def _print_error(message: str) -> None:
     first = " ".join(str(message).split())
     sys.stderr.write(f"error: {first}\n")
     sys.stderr.flush()
+
+
+def _usage_message(exc: Any) -> str:
+    """A click usage error as one line; a mistyped command or flag gets "did you mean".
+
+    Same wording as the registry's own hints (dlcalc.errors.suggest): ``unknown command
+    'convsize' (did you mean conv-size?)``, ``unknown option '--kernal' (did you mean
+    --kernel?)``; without a close match, a pointer to the command's --help.
+    """
+    from dlcalc.errors import suggest
+
+    ctx = exc.ctx
+    see = f" (see '{ctx.command_path} --help')" if ctx is not None and ctx.command_path else ""
+    if isinstance(exc, _click_exc.NoSuchOption):
+        close = exc.possibilities or []
+        hint = f" (did you mean {close[0]}?)" if close else see
+        return f"unknown option {exc.option_name!r}{hint}"
+    message = exc.format_message()
+    match = _NO_SUCH_COMMAND.match(message)
+    if match and ctx is not None and hasattr(ctx.command, "list_commands"):
+        name = match.group(1)
+        return f"unknown command {name!r}{suggest(name, ctx.command.list_commands(ctx)) or see}"
+    return message.rstrip(".") + see
 
 
 class DlcalcGroup(TyperGroup):
@@ -105,10 +132,7 @@ class DlcalcGroup(TyperGroup):
             sys.stdout.write(exc.ctx.get_help() + "\n")
             sys.exit(ExitCode.OK)
         except _click_exc.UsageError as exc:
-            hint = ""
-            if exc.ctx is not None and exc.ctx.command_path:
-                hint = f" (see '{exc.ctx.command_path} --help')"
-            _print_error(exc.format_message().rstrip(".") + hint)
+            _print_error(_usage_message(exc))
             sys.exit(ExitCode.USAGE)
         except _click_exc.ClickException as exc:
             _print_error(exc.format_message())

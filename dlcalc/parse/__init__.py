@@ -17,7 +17,7 @@ import stat
 from typing import Any
 
 from dlcalc.engine._shapes import MAX_ELEMENTS, expect_shape
-from dlcalc.errors import InputError, LimitError, flag
+from dlcalc.errors import InputError, LimitError, flag, suggest
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TEXT_CHARS = 50 * 1024 * 1024
@@ -147,7 +147,8 @@ def parse_choice(raw: Any, name: str, choices: tuple[str, ...]) -> str:
     for choice in choices:
         if text == choice.lower().replace("_", "-"):
             return choice
-    raise _err(name, f"expected one of {', '.join(choices)}; got {_show(raw)}")
+    hint = suggest(text, choices)
+    raise _err(name, f"expected one of {', '.join(choices)}; got {_show(raw)}{hint}")
 
 
 def parse_str(raw: Any, name: str, *, max_len: int = 10_000) -> str:
