@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 
 from dlcalc import __version__
 from dlcalc.cli.generate import build_command
+from dlcalc.cli.helptext import examples
 from dlcalc.cli.tools import build_tool_command, tool_commands, tool_summary
 from dlcalc.errors import DlcalcError, ExitCode
 from dlcalc.ops import TOPICS, registry
@@ -174,6 +175,7 @@ app = typer.Typer(
     name="dlcalc",
     help="Exam-style working for every COMP5329 Deep Learning calculation, and practice quizzes.",
     rich_markup_mode=None,
+    epilog=examples("dlcalc"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

@@ -259,4 +259,6 @@ def _young(path: str) -> bool:
 
 def register(app: Any) -> None:
     """Add ``batch`` to the dlcalc app."""
-    app.command("batch", rich_help_panel=PANEL)(batch)
+    from dlcalc.cli.helptext import examples
+
+    app.command("batch", rich_help_panel=PANEL, epilog=examples("batch"))(batch)

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from dlcalc.cli.helptext import epilog
 from dlcalc.ops import REQUIRED, Op, Param
 
 _COMMON = ("as_json", "check", "check_tol", "output_format")
@@ -183,7 +184,7 @@ def build_command(op: Op) -> Any:
         op.name,
         help=_help(op),
         short_help=op.summary,
-        epilog=f"Example: {op.example_cli()}" if op.example else None,
+        epilog=epilog(op.example_cli()) if op.example else None,
         context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     )(make_command(op))
     return typer.main.get_command(single)

@@ -577,8 +577,11 @@ _SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 def register(app: Any) -> None:
     """Add quiz, bank, progress, review and export to the dlcalc app."""
+    from dlcalc.cli.helptext import EXAMPLES, examples
+
     for name, fn in (("quiz", quiz), ("progress", progress), ("review", review)):
-        app.command(name, rich_help_panel=PANEL, context_settings=_SETTINGS)(fn)
+        epilog = examples(name) if name in EXAMPLES else None
+        app.command(name, rich_help_panel=PANEL, context_settings=_SETTINGS, epilog=epilog)(fn)
     _group(
         app,
         "bank",
