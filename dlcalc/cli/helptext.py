@@ -36,9 +36,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
 
 
 def epilog(*lines: str) -> str:
-    """The help's closing block: ``Example:`` with one line, ``Examples:`` with more."""
-    title = "Example:" if len(lines) == 1 else "Examples:"
-    return "\b\n" + title + "\n" + "\n".join("  " + line for line in lines)
+    """The help's closing block: ``Example: ...`` for one line, ``Examples:`` above more."""
+    if len(lines) == 1:
+        return "\b\nExample: " + lines[0]
+    return "\b\nExamples:\n" + "\n".join("  " + line for line in lines)
 
 
 def examples(name: str) -> str:

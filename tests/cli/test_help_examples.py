@@ -11,9 +11,11 @@ from dlcalc.ops import registry
 
 
 def _example_block(text: str) -> list[str]:
-    lines = text.rstrip().splitlines()
-    start = max(i for i, line in enumerate(lines) if line.strip() in ("Example:", "Examples:"))
-    return [line.strip() for line in lines[start + 1 :]]
+    lines = [line.strip() for line in text.rstrip().splitlines()]
+    if lines[-1].startswith("Example: "):
+        return [lines[-1].removeprefix("Example: ")]
+    start = lines.index("Examples:")
+    return lines[start + 1 :]
 
 
 @pytest.mark.parametrize("name", list(registry()))
