@@ -21,7 +21,9 @@ class DlcalcError(Exception):
 class InputError(DlcalcError, ValueError):
     """A user-supplied value is malformed, out of range or of the wrong shape.
 
-    The message starts with the flag it concerns, e.g. ``--kernel: expected ...``.
+    The message starts with the flag it concerns, e.g. ``--kernel: expected ...``; raised
+    to a Python caller (``dlcalc.conv_size(...)``), it names the parameter instead
+    (``kernel: expected ...``, rewritten on the way out by ``dlcalc.api.call``).
     """
 
 
