@@ -226,6 +226,8 @@ def parse_size(raw: Any, name: str, *, lo: int = 1) -> tuple[int, int]:
 
 def read_file_bytes(path: str, name: str, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """Read a user file with a size cap; errors name the flag and the path."""
+    if "\x00" in path:  # os.stat raises ValueError, not OSError, for these
+        raise _err(name, f"cannot read {path!r}: a file name cannot contain a NUL character")
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):  # a FIFO would hang, /dev/zero never ends
