@@ -29,11 +29,26 @@ def _param_help(p: Param) -> str:
     return text
 
 
+def _choices(p: Param) -> Any:
+    """Tab completion of a choice parameter's values (None for other kinds)."""
+    if not p.choices:
+        return None
+    choices = p.choices
+
+    def complete(incomplete: str) -> list[str]:
+        return [c for c in choices if c.startswith(incomplete)]
+
+    return complete
+
+
 def _annotation(p: Param) -> tuple[Any, Any]:
     """(annotation, default) for one registry parameter."""
     if p.positional:
         meta = typer.Argument(
-            help=_param_help(p), metavar=p.metavar or p.name.upper(), show_default=False
+            help=_param_help(p),
+            metavar=p.metavar or p.name.upper(),
+            show_default=False,
+            autocompletion=_choices(p),
         )
         if p.required:
             return Annotated[str, meta], inspect.Parameter.empty
@@ -41,7 +56,11 @@ def _annotation(p: Param) -> tuple[Any, Any]:
     if p.kind == "bool":
         return Annotated[bool, typer.Option(p.flag, help=_param_help(p))], False
     meta = typer.Option(
-        p.flag, help=_param_help(p), metavar=p.metavar or _metavar(p), show_default=False
+        p.flag,
+        help=_param_help(p),
+        metavar=p.metavar or _metavar(p),
+        show_default=False,
+        autocompletion=_choices(p),
     )
     if p.multiple:
         return Annotated[list[str] | None, meta], None

@@ -47,3 +47,8 @@ def test_completes_command_names_and_their_flags(cli):
     assert "quiz" in _complete(cli, "dlcalc qu", 1)
     assert _complete(cli, "dlcalc conv-size --ker", 2) == ["--kernel"]
     assert _complete(cli, "dlcalc --show", 1) == ["--show-completion"]
+
+
+def test_completes_choice_values(cli):
+    assert _complete(cli, "dlcalc pool --mode ", 3) == ["max", "avg"]
+    assert _complete(cli, "dlcalc optim ad", 2) == ["adagrad", "adadelta", "adam"]
