@@ -29,6 +29,20 @@ from dlcalc.errors import InputError
             "error: --topic: unknown topic 'cnnn' (did you mean cnn?)",
         ),
         (["mistakes", "convsize"], "(did you mean conv-size?)"),
+        (
+            ["conv-size", "--input", "5", "--kernel", "3", "--format", "plian"],
+            "(did you mean plain?)",
+        ),
+        (
+            ["batch", "--to", "jsnl"],
+            "error: --to: expected jsonl or csv, got 'jsnl' (did you mean jsonl?)",
+        ),
+        (["--verison"], "error: unknown option '--verison' (did you mean --version?)"),
+        (["bank", "validate", "--jsn"], "error: unknown option '--jsn' (did you mean --json?)"),
+        (
+            ["quiz", "--kind", "mcqq", "--print"],
+            "error: --kind: unknown kind 'mcqq' (did you mean mcq?)",
+        ),
     ],
 )
 def test_mistyped_names_get_one_line_with_a_suggestion(cli, args, line):
