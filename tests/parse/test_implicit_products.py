@@ -84,3 +84,13 @@ def test_shape_notation_for_one_number_says_so():
 def test_check_answer_in_shape_notation(cli):
     line = cli.error("act", "relu", "--x", "1,2,3", "--check", "20x28x28")
     assert line.endswith("write the values as 20,28,28")
+
+
+def test_api_check_answer_in_shape_notation_names_the_form():
+    import dlcalc
+
+    sol = dlcalc.arch(layers="conv 20 k5", input="1x32x32")
+    with pytest.raises(InputError) as info:
+        sol.check(total_params="20x28x28")
+    assert str(info.value).startswith("check: expected numbers separated by commas or spaces")
+    assert str(info.value).endswith("write the values as 20,28,28")
