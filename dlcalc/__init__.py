@@ -24,9 +24,9 @@ __version__ = "0.1.0"
 
 def run(op: str, args: dict[str, Any] | None = None, /, **kwargs: Any) -> Any:
     """Run any operation by name: ``dlcalc.run("conv-size", input=227, kernel=11)``."""
-    from dlcalc.ops import run as _run
+    from dlcalc.api import call
 
-    return _run(op, args, **kwargs)
+    return call(op, dict(args or {}, **kwargs))
 
 
 def __getattr__(name: str) -> Any:

@@ -9,7 +9,9 @@ optim's NAME, may also be given first) and return a Solution. ``help()``,
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+from collections.abc import Iterator
 from typing import Any
 
 # How each Param kind is typed for a Python caller (text is always accepted too).
@@ -78,8 +80,6 @@ def docstring(op: Any) -> str:
 
 def function(op: Any) -> Any:
     """The API function of ``op`` (positional arguments bound to the op's positional flags)."""
-    from dlcalc.ops import run
-
     sig = signature(op)
     names = [p.name for p in op.params if p.positional]
 
@@ -94,13 +94,75 @@ def function(op: Any) -> Any:
             if name in kwargs:
                 raise TypeError(f"{op.api_name}() got {name!r} twice")
             kwargs[name] = value
-        return run(op.name, kwargs)
+        return call(op.name, kwargs)
 
     api.__name__ = api.__qualname__ = op.api_name
     api.__module__ = "dlcalc"
     api.__doc__ = docstring(op)
     api.__signature__ = sig  # type: ignore[attr-defined]
     return api
+
+
+def call(name: str, args: Any) -> Any:
+    """Run an operation for a Python caller: its Solution displays itself in a notebook,
+    and an input error names the parameter (``input: ...``), not the CLI flag."""
+    from dlcalc.ops import run
+
+    _register_display()
+    with _parameter_names():
+        solution = run(name, args)
+    marker = solution.marker
+
+    def mark(sol: Any, answers: Any, keyed: Any) -> Any:  # solution.check(...) from Python
+        with _parameter_names():
+            return marker(sol, answers, keyed)
+
+    solution.marker = mark
+    return solution
+
+
+@contextlib.contextmanager
+def _parameter_names() -> Iterator[None]:
+    """Rewrite the flags in an InputError's message as parameter names, on its way out."""
+    from dlcalc.errors import InputError
+
+    try:
+        yield
+    except InputError as exc:
+        if exc.args and isinstance(exc.args[0], str):
+            exc.args = (parameter_names(exc.args[0]), *exc.args[1:])
+        raise
+
+
+# ``--w-hh`` -> ``w_hh`` wherever a message names a flag (not ``-1`` or ``a--b``).
+_FLAG = None
+
+
+def parameter_names(message: str) -> str:
+    """A CLI/batch message with every ``--flag`` written as the Python parameter name."""
+    global _FLAG
+    if _FLAG is None:
+        import re
+
+        _FLAG = re.compile(r"(?<![\w-])--([A-Za-z][\w-]*)")
+    message = _FLAG.sub(lambda m: m.group(1).replace("-", "_"), message)
+    # the operation as the API spells it: "for conv-size" -> "for conv_size()"
+    from dlcalc.ops import registry
+
+    for op in registry().values():
+        message = message.replace(f"for {op.name} ", f"for {op.api_name}() ")
+        if message.endswith(f"for {op.name}"):
+            message = message[: -len(op.name)] + op.api_name + "()"
+    return message
+
+
+def _register_display() -> None:
+    from dlcalc.solution import DISPLAY
+
+    if not DISPLAY:
+        from dlcalc.render.text import html, markdown
+
+        DISPLAY.update(markdown=markdown, html=html)
 
 
 def stub() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
 
 
@@ -20,7 +21,9 @@ class DlcalcError(Exception):
 class InputError(DlcalcError, ValueError):
     """A user-supplied value is malformed, out of range or of the wrong shape.
 
-    The message starts with the flag it concerns, e.g. ``--kernel: expected ...``.
+    The message starts with the flag it concerns, e.g. ``--kernel: expected ...``; raised
+    to a Python caller (``dlcalc.conv_size(...)``), it names the parameter instead
+    (``kernel: expected ...``, rewritten on the way out by ``dlcalc.api.call``).
     """
 
 
@@ -35,3 +38,14 @@ class ComputationError(DlcalcError, ArithmeticError):
 def flag(name: str) -> str:
     """``w_hh`` -> ``--w-hh``: how a parameter is named in messages."""
     return name if name.startswith("-") else "--" + name.replace("_", "-")
+
+
+def suggest(word: str, options: Iterable[str]) -> str:
+    """`` (did you mean X?)`` for the closest of ``options`` to a mistyped ``word``, or ``""``.
+
+    The one wording of every front's hint: commands, flags, choice values, batch ops.
+    """
+    import difflib
+
+    close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1)
+    return f" (did you mean {close[0]}?)" if close else ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from dlcalc.errors import ComputationError
@@ -124,6 +124,11 @@ class Plot:
         return f"Plot({self.title!r}, {len(self.series)} series)"
 
 
+# How a Solution shows itself in a notebook, format -> renderer. The renderers sit above
+# this module (dlcalc.render), so the API (dlcalc.api) fills this in when it runs.
+DISPLAY: dict[str, Callable[[Any], str]] = {}
+
+
 class Solution(Mapping):
     """Result values (keyed as in CONTRACT section 2), the steps, notes and tables.
 
@@ -195,6 +200,16 @@ class Solution(Mapping):
         if self.marker is None:
             raise TypeError("this Solution was not made by dlcalc.ops.run; it cannot be checked")
         return self.marker(self, answers, keyed)
+
+    def _repr_markdown_(self) -> str | None:
+        """Jupyter: the working as Markdown (the renderer the API registers in DISPLAY)."""
+        show = DISPLAY.get("markdown")
+        return show(self) if show is not None else None
+
+    def _repr_html_(self) -> str | None:
+        """Jupyter: the working as HTML (steps, then a result table)."""
+        show = DISPLAY.get("html")
+        return show(self) if show is not None else None
 
     def __getitem__(self, key: str) -> Any:
         return self.result[key]

@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import sys
 import warnings
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from dlcalc import __version__
 from dlcalc.cli.generate import build_command
+from dlcalc.cli.helptext import examples
 from dlcalc.cli.tools import build_tool_command, tool_commands, tool_summary
-from dlcalc.errors import DlcalcError, ExitCode
+from dlcalc.errors import DlcalcError, ExitCode, suggest
 from dlcalc.ops import TOPICS, registry
 
-try:  # typer >= 0.29 vendors click
+try:  # typer >= 0.28 vendors click
+    from typer import _click
     from typer._click import exceptions as _click_exc
 except ImportError:  # pragma: no cover
+    import click as _click  # type: ignore[no-redef]
     from click import exceptions as _click_exc  # type: ignore[no-redef]
 
 # Two-word commands that map onto one registered operation: dlcalc optim compare ...
@@ -44,10 +48,94 @@ _PANELS = {
 }
 
 
+_NO_SUCH_COMMAND = re.compile(r"No such command '(.+?)'\.")
+
+
 def _print_error(message: str) -> None:
     first = " ".join(str(message).split())
     sys.stderr.write(f"error: {first}\n")
     sys.stderr.flush()
+
+
+def _usage_message(exc: Any) -> str:
+    """A click usage error as one line; a mistyped command or flag gets "did you mean".
+
+    Same wording as the registry's own hints (dlcalc.errors.suggest): ``unknown command
+    'convsize' (did you mean conv-size?)``, ``unknown option '--kernal' (did you mean
+    --kernel?)``; without a close match, a pointer to the command's --help.
+    """
+    ctx = exc.ctx
+    see = f" (see '{ctx.command_path} --help')" if ctx is not None and ctx.command_path else ""
+    if isinstance(exc, _click_exc.NoSuchOption):
+        close = exc.possibilities or []
+        hint = f" (did you mean {close[0]}?)" if close else see
+        return f"unknown option {exc.option_name!r}{hint}"
+    message = exc.format_message()
+    match = _NO_SUCH_COMMAND.match(message)
+    if match and ctx is not None and hasattr(ctx.command, "list_commands"):
+        name = match.group(1)
+        return f"unknown command {name!r}{suggest(name, ctx.command.list_commands(ctx)) or see}"
+    return message.rstrip(".") + see
+
+
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+_COMPLETION_FLAGS = ("--install-completion", "--show-completion")
+
+
+def _completion_options() -> list[Any]:
+    """Typer's completion options, taking the shell as an optional value.
+
+    ``--show-completion bash`` prints the script for bash; a bare ``--show-completion``
+    (and ``--install-completion``) detects the running shell, as Typer does.
+    """
+    from typer import completion
+
+    def callback(real: Any) -> Any:
+        def run(ctx: Any, param: Any, value: Any) -> Any:
+            if value is None or ctx.resilient_parsing:
+                return value
+            if value and value not in SHELLS:
+                raise _click_exc.BadParameter(
+                    f"unknown shell {value!r}{suggest(value, SHELLS) or ''}; "
+                    f"expected one of {', '.join(SHELLS)}",
+                    ctx=ctx,
+                    param=param,
+                )
+            from typer._completion_classes import completion_init
+
+            completion_init()
+            return real(ctx, param, value or True)
+
+        return run
+
+    def option(name: str, real: Any, help: str) -> Any:
+        return TyperOption(
+            param_decls=[name],
+            default=None,
+            metavar="[SHELL]",
+            expose_value=False,
+            is_eager=True,
+            callback=callback(real),
+            help=help,
+        )
+
+    return [
+        option(
+            "--install-completion",
+            completion.install_callback,
+            "Install tab completion for SHELL (bash, zsh, fish, powershell) [default: this shell].",
+        ),
+        option(
+            "--show-completion",
+            completion.show_callback,
+            "Print the completion script for SHELL, to copy or customise [default: this shell].",
+        ),
+    ]
+
+
+def _summaries() -> list[tuple[str, str]]:
+    rows = [(op.name, op.summary) for op in registry().values()]
+    return rows + [(name, tool_summary(info)) for name, info in tool_commands().items()]
 
 
 class DlcalcGroup(TyperGroup):
@@ -56,6 +144,48 @@ class DlcalcGroup(TyperGroup):
     Calculator commands are built lazily from the registry: running one command builds
     only that command's options, which keeps start-up fast.
     """
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        """The root's options plus Typer's --install-completion / --show-completion [SHELL]."""
+        params = super().get_params(ctx)
+        return [*params[:-1], *_completion_options(), params[-1]]  # --help stays last
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # click has no optional option values: a bare --show-completion gets "" (this shell)
+        args = list(args)
+        for i, arg in enumerate(args):
+            if arg in _COMPLETION_FLAGS and (i + 1 == len(args) or args[i + 1].startswith("-")):
+                args.insert(i + 1, "")
+                break
+            if not arg.startswith("-"):  # a command: its own options follow
+                break
+        return super().parse_args(ctx, args)
+
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: Any = None
+    ) -> None:
+        # A completion request (the shell sets _DLCALC_COMPLETE): Typer's shell classes
+        # are registered only now, so ordinary runs never pay for them.
+        if complete_var is None:
+            complete_var = f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+        if os.environ.get(complete_var):
+            from typer._completion_classes import completion_init
+
+            completion_init()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        """Command names with their summaries, without building every command."""
+        item = _click.shell_completion.CompletionItem
+
+        items = [
+            item(name, help=summary)
+            for name, summary in _summaries()
+            if name.startswith(incomplete)
+        ]
+        if incomplete.startswith("-") or not items:
+            items += _click.Command.shell_complete(self, ctx, incomplete)
+        return items
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         if len(args) >= 2 and (args[0], args[1]) in ALIASES:
@@ -105,10 +235,7 @@ class DlcalcGroup(TyperGroup):
             sys.stdout.write(exc.ctx.get_help() + "\n")
             sys.exit(ExitCode.OK)
         except _click_exc.UsageError as exc:
-            hint = ""
-            if exc.ctx is not None and exc.ctx.command_path:
-                hint = f" (see '{exc.ctx.command_path} --help')"
-            _print_error(exc.format_message().rstrip(".") + hint)
+            _print_error(_usage_message(exc))
             sys.exit(ExitCode.USAGE)
         except _click_exc.ClickException as exc:
             _print_error(exc.format_message())
@@ -150,6 +277,7 @@ app = typer.Typer(
     name="dlcalc",
     help="Exam-style working for every COMP5329 Deep Learning calculation, and practice quizzes.",
     rich_markup_mode=None,
+    epilog=examples("dlcalc"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

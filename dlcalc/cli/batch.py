@@ -58,12 +58,12 @@ def batch(
     import tempfile
 
     from dlcalc import batch as engine
-    from dlcalc.errors import ExitCode, InputError
+    from dlcalc.errors import ExitCode, InputError, suggest
     from dlcalc.ops import get
 
     fmt = to.strip().lower()
     if fmt not in ("jsonl", "csv"):
-        raise InputError(f"--to: expected jsonl or csv, got {to!r}")
+        raise InputError(f"--to: expected jsonl or csv, got {to!r}{suggest(fmt, ('jsonl', 'csv'))}")
     try:
         op_name = get(op).name if op else None
     except InputError as exc:
@@ -259,4 +259,6 @@ def _young(path: str) -> bool:
 
 def register(app: Any) -> None:
     """Add ``batch`` to the dlcalc app."""
-    app.command("batch", rich_help_panel=PANEL)(batch)
+    from dlcalc.cli.helptext import examples
+
+    app.command("batch", rich_help_panel=PANEL, epilog=examples("batch"))(batch)

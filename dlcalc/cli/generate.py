@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from dlcalc.cli.helptext import epilog
 from dlcalc.ops import REQUIRED, Op, Param
 
 _COMMON = ("as_json", "check", "check_tol", "output_format")
@@ -28,11 +29,26 @@ def _param_help(p: Param) -> str:
     return text
 
 
+def _choices(p: Param) -> Any:
+    """Tab completion of a choice parameter's values (None for other kinds)."""
+    if not p.choices:
+        return None
+    choices = p.choices
+
+    def complete(incomplete: str) -> list[str]:
+        return [c for c in choices if c.startswith(incomplete)]
+
+    return complete
+
+
 def _annotation(p: Param) -> tuple[Any, Any]:
     """(annotation, default) for one registry parameter."""
     if p.positional:
         meta = typer.Argument(
-            help=_param_help(p), metavar=p.metavar or p.name.upper(), show_default=False
+            help=_param_help(p),
+            metavar=p.metavar or p.name.upper(),
+            show_default=False,
+            autocompletion=_choices(p),
         )
         if p.required:
             return Annotated[str, meta], inspect.Parameter.empty
@@ -40,7 +56,11 @@ def _annotation(p: Param) -> tuple[Any, Any]:
     if p.kind == "bool":
         return Annotated[bool, typer.Option(p.flag, help=_param_help(p))], False
     meta = typer.Option(
-        p.flag, help=_param_help(p), metavar=p.metavar or _metavar(p), show_default=False
+        p.flag,
+        help=_param_help(p),
+        metavar=p.metavar or _metavar(p),
+        show_default=False,
+        autocompletion=_choices(p),
     )
     if p.multiple:
         return Annotated[list[str] | None, meta], None
@@ -183,7 +203,7 @@ def build_command(op: Op) -> Any:
         op.name,
         help=_help(op),
         short_help=op.summary,
-        epilog=f"Example: {op.example_cli()}" if op.example else None,
+        epilog=epilog(op.example_cli()) if op.example else None,
         context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     )(make_command(op))
     return typer.main.get_command(single)

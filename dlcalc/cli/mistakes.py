@@ -118,4 +118,6 @@ def _cli(op: Any, args: dict[str, Any]) -> str:
 
 def register(app: Any) -> None:
     """Add ``mistakes`` to the dlcalc app."""
-    app.command("mistakes", rich_help_panel=PANEL)(mistakes)
+    from dlcalc.cli.helptext import examples
+
+    app.command("mistakes", rich_help_panel=PANEL, epilog=examples("mistakes"))(mistakes)

@@ -6,7 +6,7 @@ import json
 import sys
 from typing import Any
 
-from dlcalc.errors import ExitCode, InputError
+from dlcalc.errors import ExitCode, InputError, suggest
 from dlcalc.ops import Op
 from dlcalc.render import FORMATS
 from dlcalc.solution import Solution
@@ -17,7 +17,10 @@ def pick_format(requested: str | None) -> str:
     if requested is not None:
         name = requested.strip().lower()
         if name not in FORMATS:
-            raise InputError(f"--format: expected one of {', '.join(FORMATS)}; got {requested!r}")
+            raise InputError(
+                f"--format: expected one of {', '.join(FORMATS)}; got {requested!r}"
+                + suggest(name, FORMATS)
+            )
         return name
     from dlcalc.cli.env import current
 

@@ -43,18 +43,25 @@ def _split(values: list[str] | None) -> list[str]:
 
 
 def _filters(topic: list[str] | None, kind: list[str] | None) -> tuple[list[str], list[str]]:
-    from dlcalc.errors import InputError
     from dlcalc.ops import TOPICS
     from dlcalc.quiz.bank import KINDS
 
     topics, kinds = _split(topic), _split(kind)
     for t in topics:
         if t not in TOPICS:
-            raise InputError(f"--topic: unknown topic {t!r} (expected one of {', '.join(TOPICS)})")
+            raise _unknown("--topic", "topic", t, TOPICS)
     for k in kinds:
         if k not in KINDS:
-            raise InputError(f"--kind: unknown kind {k!r} (expected one of {', '.join(KINDS)})")
+            raise _unknown("--kind", "kind", k, KINDS)
     return topics, kinds
+
+
+def _unknown(option: str, what: str, value: str, known: Any) -> Exception:
+    """``--topic: unknown topic 'cnnn' (did you mean cnn?)``, else the list of known ones."""
+    from dlcalc.errors import InputError, suggest
+
+    hint = suggest(value, known) or f" (expected one of {', '.join(known)})"
+    return InputError(f"{option}: unknown {what} {value!r}{hint}")
 
 
 def _bank(bank: list[str] | None, no_bundled: bool) -> Any:
@@ -656,8 +663,11 @@ _SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 def register(app: Any) -> None:
     """Add quiz, bank, progress, review and export to the dlcalc app."""
+    from dlcalc.cli.helptext import EXAMPLES, examples
+
     for name, fn in (("quiz", quiz), ("progress", progress), ("review", review)):
-        app.command(name, rich_help_panel=PANEL, context_settings=_SETTINGS)(fn)
+        epilog = examples(name) if name in EXAMPLES else None
+        app.command(name, rich_help_panel=PANEL, context_settings=_SETTINGS, epilog=epilog)(fn)
     _group(
         app,
         "bank",

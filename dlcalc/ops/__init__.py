@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from dlcalc import parse
-from dlcalc.errors import InputError, flag
+from dlcalc.errors import InputError, flag, suggest
 from dlcalc.topics import TOPICS, packages_in_cli_order  # the one topic table
 
 REQUIRED: Any = type("Required", (), {"__repr__": lambda self: "REQUIRED"})()
@@ -240,10 +240,9 @@ class Op:
         for key, value in args.items():
             norm = key if key in by_name else str(key).lstrip("-").replace("-", "_")
             if norm not in by_name:
-                expected = ", ".join(p.flag for p in self.params)
-                raise InputError(
-                    f"{flag(norm)}: unknown argument for {self.name} (expected {expected})"
-                )
+                flags = [p.flag for p in self.params]
+                hint = suggest(flag(norm), flags) or f" (expected {', '.join(flags)})"
+                raise InputError(f"{flag(norm)}: unknown argument for {self.name}{hint}")
             if value is not None and not (isinstance(value, list | tuple) and not value):
                 given[norm] = value
         kwargs: dict[str, Any] = {}
@@ -320,11 +319,7 @@ def get(name: str) -> Op:
         return ops[key]
     if key.endswith("-") and key[:-1] in ops:  # return_ -> return
         return ops[key[:-1]]
-    import difflib
-
-    close = difflib.get_close_matches(key, list(ops), n=1)
-    hint = f" (did you mean {close[0]}?)" if close else ""
-    raise InputError(f"unknown operation {name!r}{hint}")
+    raise InputError(f"unknown operation {name!r}{suggest(key, ops)}")
 
 
 def run(name: str, args: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Any:

@@ -17,7 +17,7 @@ import stat
 from typing import Any
 
 from dlcalc.engine._shapes import MAX_ELEMENTS, expect_shape
-from dlcalc.errors import InputError, LimitError, flag
+from dlcalc.errors import InputError, LimitError, flag, suggest
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TEXT_CHARS = 50 * 1024 * 1024
@@ -59,6 +59,12 @@ def number(token: str, name: str) -> float | int:
         low = tok.lower().lstrip("+-")
         if low in {"nan", "inf", "infinity"}:
             raise _err(name, f"expected a finite number, got {_show(token)}")
+        if _shape_parts(tok):
+            raise _err(
+                name,
+                f"expected a number, got {_show(token)}: NxM is the notation for a size "
+                "such as 224x224; this takes one number",
+            )
         raise _err(name, f"expected a number, got {_show(token)}")
     try:
         if tok.lstrip("+-").isdigit():
@@ -73,6 +79,14 @@ def number(token: str, name: str) -> float | int:
     if not math.isfinite(value):
         raise _err(name, f"{_show(token)} is not a finite number")
     return value
+
+
+def _shape_parts(token: str) -> list[str]:
+    """``20x28x28`` -> ["20", "28", "28"]: the tool's shape notation; [] for anything else."""
+    parts = token.strip().lower().replace("\u00d7", "x").split("x")
+    if len(parts) > 1 and all(p.strip().isdigit() for p in parts):
+        return [p.strip() for p in parts]
+    return []
 
 
 def _bounded_int(value: int, name: str) -> int:
@@ -147,7 +161,8 @@ def parse_choice(raw: Any, name: str, choices: tuple[str, ...]) -> str:
     for choice in choices:
         if text == choice.lower().replace("_", "-"):
             return choice
-    raise _err(name, f"expected one of {', '.join(choices)}; got {_show(raw)}")
+    hint = suggest(text, choices)
+    raise _err(name, f"expected one of {', '.join(choices)}; got {_show(raw)}{hint}")
 
 
 def parse_str(raw: Any, name: str, *, max_len: int = 10_000) -> str:
@@ -211,6 +226,8 @@ def parse_size(raw: Any, name: str, *, lo: int = 1) -> tuple[int, int]:
 
 def read_file_bytes(path: str, name: str, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """Read a user file with a size cap; errors name the flag and the path."""
+    if "\x00" in path:  # os.stat raises ValueError, not OSError, for these
+        raise _err(name, f"cannot read {path!r}: a file name cannot contain a NUL character")
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):  # a FIFO would hang, /dev/zero never ends
@@ -393,6 +410,15 @@ def _split_row(row: str, name: str, row_no: int | None = None) -> list[float | i
     try:
         return [number(tok, name) for tok in tokens]
     except InputError as exc:
+        shaped = next((parts for parts in map(_shape_parts, tokens) if parts), None)
+        if shaped:  # 20x28x28 typed where the values of a vector or matrix are expected
+            where = f" (row {row_no})" if row_no else ""
+            raise _err(
+                name,
+                f"expected numbers separated by commas or spaces, got "
+                f"{_show('x'.join(shaped))}{where}: NxM is the notation for a size such as "
+                f"224x224; write the values as {','.join(shaped)}",
+            ) from None
         if row_no is None:
             raise
         raise InputError(f"{exc} (row {row_no})") from None

@@ -2,7 +2,9 @@
 
 The text is parsed by Python's ``ast`` in expression mode and walked node by node;
 only numbers, variables, ``pi``/``e``, the operators ``+ - * / **`` (``^`` is read as
-``**``, with its precedence), unary minus and calls of the functions in :data:`FUNCTIONS` are accepted. The
+``**``, with its precedence), unary minus and calls of the functions in :data:`FUNCTIONS` are accepted.
+A number or ``)`` directly before a name, number or ``(`` multiplies it (``10y^2``,
+``3(x+1)``): :func:`implicit_products` writes the ``*`` in before the text is parsed. The
 SymPy objects are built directly (``sympy.Symbol``, ``sympy.exp``, ...): the user's
 text is never handed to ``sympify``/``parse_expr`` or any other evaluator.
 
@@ -133,7 +135,7 @@ def parse(text: str, *, name: str = "f", variables: Sequence[str] | None = None)
         raise InputError(f"{where}: empty expression")
     order = _check_variables(variables, name) if variables is not None else None
     try:  # ^ means power here (as in the slides), not Python's xor
-        source = text.strip().translate(_TRANSLATE).replace("^", "**")
+        source = implicit_products(text.strip().translate(_TRANSLATE).replace("^", "**"))
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         col = f" at column {exc.offset}" if exc.offset else ""
@@ -156,6 +158,44 @@ def parse(text: str, *, name: str = "f", variables: Sequence[str] | None = None)
         raise InputError(f"{where}: no variables in {text.strip()!r} (use e.g. x, y, w1)")
     symbols = tuple(builder.symbol(n) for n in names)
     return Expression(text.strip(), expr, symbols)
+
+
+def implicit_products(source: str) -> str:
+    """``10y**2`` -> ``10*y**2``, ``3(x+1)`` -> ``3*(x+1)``, ``(x+1)(x-1)`` -> ``(x+1)*(x-1)``.
+
+    Python's own tokenizer splits the text (``10y`` is the number 10 then the name y;
+    ``2e3`` stays one number), and a ``*`` is written between a number or a closing
+    parenthesis and the name, number or parenthesis right after it. Nothing is evaluated:
+    the result goes to the same AST whitelist as any other text. Text the tokenizer
+    cannot follow (unbalanced brackets, several lines) is returned unchanged, for the
+    parser to report.
+    """
+    if "\n" in source or not any(c.isdigit() or c == ")" for c in source):
+        return source
+    import io
+    import tokenize
+
+    cuts: list[int] = []
+    prev: Any = None
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER):
+                continue
+            if prev is not None and tok.start[0] == 1:
+                after_number = prev.type == tokenize.NUMBER and (
+                    tok.type == tokenize.NAME or tok.string == "("
+                )
+                after_paren = prev.string == ")" and (
+                    tok.type in (tokenize.NAME, tokenize.NUMBER) or tok.string == "("
+                )
+                if after_number or after_paren:
+                    cuts.append(tok.start[1])
+            prev = tok
+    except (tokenize.TokenError, SyntaxError):
+        return source
+    for col in reversed(cuts):
+        source = source[:col] + "*" + source[col:]
+    return source
 
 
 def _check_variables(variables: Sequence[str], name: str) -> tuple[str, ...]:

@@ -98,3 +98,66 @@ def _element(item: dict[str, Any], index: list[int]) -> str:
             break
         given = given[i] if i < len(given) else given
     return one_line(given)
+
+
+def _md_cell(text: Any) -> str:
+    return str(text).replace("|", "&#124;").replace("\n", " ")
+
+
+def report_markdown(check: dict[str, Any]) -> str:
+    """The examiner's report as a Markdown table: one row per checked value, then the score."""
+    import json
+
+    from dlcalc.render.values import one_line
+
+    def expected(item: dict[str, Any]) -> str:
+        value = item.get("expected")
+        if isinstance(value, list):
+            text = json.dumps(value, separators=(",", ":"))
+            return text if len(text) <= 40 else text[:37] + "..."
+        return one_line(value)
+
+    lines = ["| verdict | answer | expected | comment |", "|---|---|---|---|"]
+    for item in check["items"]:
+        lines.append(
+            "| "
+            + " | ".join(
+                _md_cell(cell)
+                for cell in (
+                    f"**{LABELS[item['verdict']]}**",
+                    f"`{item['key']} = {given_text(item)}`",
+                    expected(item),
+                    item["message"],
+                )
+            )
+            + " |"
+        )
+    done = sum(1 for i in check["items"] if i["verdict"] == "right")
+    lines += ["", f"**{done}/{len(check['items'])} right**"]
+    return "\n".join(lines)
+
+
+class Report:
+    """A ``check`` object that shows itself: a Markdown table in a notebook, lines in a shell.
+
+    ``Report(solution.check(55, params=34848))``; the dict itself stays at ``.check``.
+    """
+
+    __slots__ = ("check",)
+
+    def __init__(self, check: dict[str, Any]) -> None:
+        self.check = check
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.check["ok"])
+
+    def _repr_markdown_(self) -> str:
+        return report_markdown(self.check)
+
+    def __str__(self) -> str:
+        return "\n".join(report_lines(self.check))
+
+    def __repr__(self) -> str:
+        done = sum(1 for i in self.check["items"] if i["verdict"] == "right")
+        return f"Report({done}/{len(self.check['items'])} right)"

@@ -91,6 +91,40 @@ def markdown(sol: Solution, marks: dict | None = None) -> str:
     return "\n".join(out)
 
 
+def html(sol: Solution, marks: dict | None = None) -> str:
+    """Working as an HTML fragment (a notebook's rich display): steps, then a result table."""
+    from html import escape
+
+    def pre(lines: list[str]) -> str:
+        return "<pre style='margin:0.2em 0 0.6em 1.5em'>" + escape("\n".join(lines)) + "</pre>"
+
+    out = [f"<h4>{escape(sol.command or 'result')}</h4>"]
+    tables = [t for t in sol.tables if t.first] + [t for t in sol.tables if not t.first]
+    if sol.steps:
+        out.append("<ol>")
+        for step in sol.steps:
+            lines = [step.formula] + ([f"= {step.substituted}"] if step.substituted else [])
+            if not (isinstance(step.value, str) and not step.value):
+                vals = value_lines(step.value)
+                lines += [f"= {vals[0]}", *(f"  {v}" for v in vals[1:])]
+            out.append(f"<li><b>{escape(step.title)}</b>{pre(lines)}</li>")
+        out.append("</ol>")
+    for table in tables:
+        head = "".join(f"<th>{escape(c)}</th>" for c in table.columns)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{escape(one_line(c))}</td>" for c in row) + "</tr>"
+            for row in table.rows
+        )
+        out.append(f"<p><b>{escape(table.title)}</b></p><table><tr>{head}</tr>{rows}</table>")
+    rows = "".join(
+        f"<tr><td><code>{escape(key)}</code></td><td>{pre(value_lines(value))}</td></tr>"
+        for key, value in sol.result.items()
+    )
+    out.append(f"<table><tr><th>result</th><th>value</th></tr>{rows}</table>")
+    out += [f"<p><i>note: {escape(note)}</i></p>" for note in sol.notes]
+    return "\n".join(out)
+
+
 _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}",
     "&": r"\&",

@@ -162,3 +162,10 @@ def test_python_values_pass_through():
     assert parse.parse_int(np.int64(3), "n") == 3
     with pytest.raises(InputError):
         parse.parse_float(True, "lr")
+
+
+def test_file_name_with_nul_is_an_input_error():
+    from dlcalc.parse import read_file_bytes
+
+    with pytest.raises(InputError, match="NUL character"):
+        read_file_bytes("\x00", "spec")
