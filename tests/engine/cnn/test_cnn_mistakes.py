@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+from slips import under  # tests/slips.py
 
 from dlcalc import ops
-from dlcalc.engine._working import replaying
 from dlcalc.engine.cnn.mistakes import MISTAKES
 
 X3 = "1,2,3; 4,5,6; 7,8,9"
@@ -15,13 +15,6 @@ K2 = "1,2; 3,4"
 # out[1,0] = 4*1 + 5*2 + 7*3 + 8*4 = 67; out[1,1] = 5*1 + 6*2 + 8*3 + 9*4 = 77
 RIGHT = [[37, 47], [67, 77]]
 SLIDES_MAP = "-1,2,0,0; 0,1,3,-2; 0,0,-1,4; 3,-1,-2,-2"
-
-
-def under(command: str, rule: str, args: dict):
-    plain = ops.run(command, args)
-    assert rule in plain.slips, (rule, plain.slips)
-    with replaying(rule=rule):
-        return plain, ops.run(command, args)
 
 
 def mat(x) -> list:

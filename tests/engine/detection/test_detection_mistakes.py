@@ -4,22 +4,12 @@ follow-through replays (a student's own intermediate carried downstream)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
+from slips import A, check_by_hand, check_catalogue_covered, run  # tests/slips.py
 
 from dlcalc import ops
-from dlcalc.engine._working import Patch, replaying
+from dlcalc.engine._working import Patch
 from dlcalc.engine.detection.mistakes import MISTAKES
-
-
-def A(value, rel=1e-9, abs=1e-12):
-    return pytest.approx(value, rel=rel, abs=abs)
-
-
-def run(cmd, args, rule=None, overrides=None):
-    with replaying(overrides, rule):
-        return ops.run(cmd, args)
-
 
 # areas 2*2 = 4 each; I = (2 - 1)(2 - 1) = 1; U = 4 + 4 - 1 = 7; IoU = 1/7
 IOU = {"a": "0,0,2,2", "b": "1,1,3,3"}
@@ -101,24 +91,11 @@ CASES = [
     ids=[f"{c[0]}-{c[2]}" for c in CASES],
 )
 def test_each_mistake_by_hand(cmd, args, rule, key, slipped, right):
-    assert np.asarray(run(cmd, args)[key], dtype=float) == A(np.asarray(right, float))
-    got = run(cmd, args, rule)[key]
-    assert np.asarray(got, dtype=float) == A(np.asarray(slipped, float))
+    check_by_hand(cmd, args, rule, key, slipped, right)
 
 
 def test_every_mistake_has_a_case_is_consulted_and_changes_its_key():
-    covered = {(c[0], c[2]) for c in CASES}
-    for cmd, mistakes in MISTAKES.items():
-        ops.get(cmd)
-        for m in mistakes:
-            assert (cmd, m.id) in covered, (cmd, m.id)
-    for cmd, args, rule, key, _, _ in CASES:
-        plain = run(cmd, args)
-        assert rule in plain.slips, (cmd, rule)
-        assert key in {k for m in MISTAKES[cmd] if m.id == rule for k in m.keys}
-        slipped = np.asarray(run(cmd, args, rule)[key], float)
-        right = np.asarray(plain[key], float)
-        assert slipped.shape != right.shape or not np.allclose(slipped, right)
+    check_catalogue_covered(CASES, MISTAKES)
 
 
 def test_iou_named_values_and_follow_through():

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from slips import run  # tests/slips.py
 
 from dlcalc import ops
-from dlcalc.engine._working import Patch, replaying
+from dlcalc.engine._working import Patch
 from dlcalc.engine.mlp.mistakes import MISTAKES
 
 A = pytest.approx
@@ -46,11 +47,6 @@ def val(sol, name):
     if name in sol.result:
         return np.asarray(sol.result[name])
     return np.asarray(sol.step(name).value)
-
-
-def run(cmd, args, rule=None, overrides=None):
-    with replaying(overrides, rule):
-        return ops.run(cmd, args)
 
 
 def test_plain_backprop_is_the_hand_worked_one():

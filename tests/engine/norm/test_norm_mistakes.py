@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from slips import under, vec  # tests/slips.py
 
 from dlcalc import ops
 from dlcalc.engine._working import Patch, replaying
@@ -16,17 +17,6 @@ X15 = {"input": "1,5", "eps": 0}
 # two batches of one feature: means 2 and 4 (E = 3); variances 2/3 and 8/3 (mean 5/3);
 # Var = 3/2 * 5/3 = 2.5
 INFER = {"batch": ["1,2,3", "2,4,6"], "eps": 0, "x": "1"}
-
-
-def under(command: str, rule: str, args: dict):
-    plain = ops.run(command, args)
-    assert rule in plain.slips, (rule, plain.slips)
-    with replaying(rule=rule):
-        return plain, ops.run(command, args)
-
-
-def vec(x) -> list[float]:
-    return np.asarray(x, dtype=float).ravel().tolist()
 
 
 # ---------------------------------------------------------------- bn

@@ -6,20 +6,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from slips import A, check_by_hand, check_catalogue_covered, run  # tests/slips.py
 
 from dlcalc import ops
-from dlcalc.engine._working import Patch, replaying
+from dlcalc.engine._working import Patch
 from dlcalc.engine.rl.mistakes import MISTAKES
-
-
-def A(value, rel=1e-9, abs=1e-12):
-    return pytest.approx(value, rel=rel, abs=abs)
-
-
-def run(cmd, args, rule=None, overrides=None):
-    with replaying(overrides, rule):
-        return ops.run(cmd, args)
-
 
 RET = {"rewards": "1,0,0,10", "gamma": 0.9}
 
@@ -103,23 +94,11 @@ CASES = [
     ids=[f"{c[0]}-{c[2]}" for c in CASES],
 )
 def test_each_mistake_by_hand(cmd, args, rule, key, slipped, right):
-    assert np.asarray(run(cmd, args)[key], dtype=float) == A(np.asarray(right, float), rel=1e-8)
-    got = run(cmd, args, rule)[key]
-    assert np.asarray(got, dtype=float) == A(np.asarray(slipped, float), rel=1e-8)
+    check_by_hand(cmd, args, rule, key, slipped, right, rel=1e-8)
 
 
 def test_every_mistake_has_a_case_is_consulted_and_changes_its_key():
-    covered = {(c[0], c[2]) for c in CASES}
-    for cmd, mistakes in MISTAKES.items():
-        ops.get(cmd)  # a real command
-        for m in mistakes:
-            assert (cmd, m.id) in covered, (cmd, m.id)
-    for cmd, args, rule, key, _, _ in CASES:
-        plain = run(cmd, args)
-        assert rule in plain.slips, (cmd, rule)
-        assert key in {k for m in MISTAKES[cmd] if m.id == rule for k in m.keys}
-        slipped = run(cmd, args, rule)[key]
-        assert not np.allclose(np.asarray(slipped, float), np.asarray(plain[key], float))
+    check_catalogue_covered(CASES, MISTAKES)
 
 
 def test_return_rows_and_follow_through():

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from slips import under, vec  # tests/slips.py
 
 from dlcalc import ops
 from dlcalc.engine._working import Patch, replaying
@@ -17,17 +18,6 @@ tanh = math.tanh
 
 def sig(z: float) -> float:
     return 1 / (1 + math.exp(-z))
-
-
-def under(command: str, rule: str, args: dict):
-    plain = ops.run(command, args)
-    assert rule in plain.slips, (rule, plain.slips)
-    with replaying(rule=rule):
-        return plain, ops.run(command, args)
-
-
-def vec(x) -> list[float]:
-    return np.asarray(x, dtype=float).ravel().tolist()
 
 
 def test_answer_keys():

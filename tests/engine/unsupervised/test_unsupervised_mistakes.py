@@ -7,17 +7,11 @@ import math
 
 import numpy as np
 import pytest
+from slips import under  # tests/slips.py
 
 from dlcalc import ops
 from dlcalc.engine._working import Patch, replaying
 from dlcalc.engine.unsupervised.mistakes import MISTAKES
-
-
-def under(command: str, rule: str, args: dict):
-    plain = ops.run(command, args)
-    assert rule in plain.slips, (rule, plain.slips)
-    with replaying(rule=rule):
-        return plain, ops.run(command, args)
 
 
 def close(a, b, tol=1e-12) -> bool:
