@@ -43,7 +43,7 @@ def named_mistake(solution: Any, item: Item, rule: Rule, replays: dict[str, Any]
         return
     mistake, replayed = found[0]
     item.verdict, item.mistake = MISTAKE, mistake
-    item.message = _mistake_message(item, replayed, mistake)
+    item.message = _mistake_message(item, solution, replayed, mistake)
     item.also = [m for m, _ in found[1:]]
     if item.also:
         item.message += " (or: " + "; ".join(m.says for m in item.also) + ")"
@@ -58,14 +58,23 @@ def _equal(a: Any, b: Any) -> bool:
         return a == b
 
 
-def _mistake_message(item: Item, replayed: Any, mistake: Any) -> str:
-    """``34848 is (11*11*3)*96: the bias is missing; params = (K*K*C + 1)*N``."""
+def _mistake_message(item: Item, solution: Any, replayed: Any, mistake: Any) -> str:
+    """``34848 is (11*11*3)*96: the bias is missing; params = (K*K*C + 1)*N``.
+
+    The substitution is quoted only when the replay's step writes it differently from the
+    plain run's (a step built from its expression, or text the engine writes per rule): a
+    hand-written step whose text does not follow the rule would show the right arithmetic.
+    """
     given = item.answer.text if item.answer else str(item.raw)
     how = ""
     if not item.address.index:
-        for step in replayed.steps:
+        plain = solution.steps
+        for i, step in enumerate(replayed.steps):
             if step.name == item.address.name:
-                how = _plain_substitution(step.substituted)
+                text = step.substituted
+                same = i < len(plain) and plain[i].name == step.name
+                if not same or text != plain[i].substituted:
+                    how = _plain_substitution(text)
                 break
     lead = f"{given} is {how}" if how and len(how) <= 80 else given
     return f"{lead}: {mistake.says}; {mistake.right}"
