@@ -70,18 +70,14 @@ def run_record(
             name, args, check = op_name, record, None
         op = get(name)
         if check:  # the marker replays the engine: go through the registry's run
+            from dlcalc.engine._working import lean
             from dlcalc.ops import run
 
-            solution = run(name, args)
-            report = solution.check(**{str(k): v for k, v in check.items()})
-        elif steps:
+            with lean(False):  # the marker reads the working's named values
+                solution = run(name, args)
+                report = solution.check(**{str(k): v for k, v in check.items()})
+        else:  # run_stream sets results-only mode for a stream without --steps
             solution = op.load()(**op.bind(args))
-            report = None
-        else:  # results only: engines may skip building their working
-            from dlcalc.engine._working import lean
-
-            with lean():
-                solution = op.load()(**op.bind(args))
             report = None
         out: dict[str, Any] = {
             "line": line_no,
@@ -229,8 +225,12 @@ def run_stream(
     """Run every record in order, calling ``write`` with each output record."""
     import warnings
 
+    from dlcalc.engine._working import lean
+
     outcome = Outcome()
-    with warnings.catch_warnings():
+    # without --steps engines may skip building their working (conv-size computes its sizes
+    # directly); a record with a check turns this off for itself
+    with warnings.catch_warnings(), lean(not steps):
         warnings.simplefilter("error", RuntimeWarning)  # a record error, not stderr noise
         for line_no, record, error in records:
             out = (

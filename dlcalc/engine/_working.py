@@ -64,10 +64,11 @@ _LEAN: ContextVar[bool] = ContextVar("dlcalc_lean", default=False)
 
 
 @contextlib.contextmanager
-def lean() -> Iterator[None]:
+def lean(on: bool = True) -> Iterator[None]:
     """Run engines inside this block for their results only (``batch`` without ``--steps``):
-    an engine may then skip building its working (``Working.lean`` is true)."""
-    token = _LEAN.set(True)
+    an engine may then skip building its working (``Working.lean`` is true). ``lean(False)``
+    turns it off inside such a block (a batch record with a ``check`` needs the working)."""
+    token = _LEAN.set(on)
     try:
         yield
     finally:

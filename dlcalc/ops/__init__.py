@@ -112,6 +112,9 @@ class Param:
 
     def parse(self, raw: Any) -> Any:
         """Raw value (text, or a typed Python/NumPy value) -> the engine's argument."""
+        fn = self._parser
+        if fn is not None and not self.multiple:
+            return fn(raw)
         if self.multiple:
             items = raw if isinstance(raw, list | tuple) else [raw]
             return [self._parse_one(item) for item in items]
@@ -132,7 +135,14 @@ class Param:
             return lambda raw: parse.parse_float(raw, name, lo=lo, hi=hi)
         if kind == "size":
             low = 1 if lo is None else int(lo)
-            return lambda raw: parse.parse_size(raw, name, lo=low)
+            top = parse.MAX_DIM
+
+            def size(raw: Any) -> Any:
+                if type(raw) is int and low <= raw <= top:  # a whole number (batch records)
+                    return raw, raw
+                return parse.parse_size(raw, name, lo=low)
+
+            return size
         if kind == "choice":
             choices = self.choices
             return lambda raw: parse.parse_choice(raw, name, choices)
@@ -176,6 +186,7 @@ class Op:
         "description",
         "answers",
         "_by_name",
+        "_loaded",
     )
 
     def __init__(
@@ -198,6 +209,7 @@ class Op:
         self.description = description
         self.answers = tuple(answers) or self.result_keys[:1]
         self._by_name: dict[str, Param] | None = None
+        self._loaded: Callable[..., Any] | None = None
         unknown = [k for k in self.answers if k not in self.result_keys]
         if unknown:
             raise ValueError(f"{name}: answer keys {unknown} are not result keys")
@@ -224,8 +236,11 @@ class Op:
         raise KeyError(name)
 
     def load(self) -> Callable[..., Any]:
-        module, _, attr = self.func.partition(":")
-        return getattr(importlib.import_module(module), attr)
+        """The engine function (imported on first use, then kept)."""
+        if self._loaded is None:
+            module, _, attr = self.func.partition(":")
+            self._loaded = getattr(importlib.import_module(module), attr)
+        return self._loaded
 
     def bind(self, args: Mapping[str, Any]) -> dict[str, Any]:
         """Parse raw arguments into the engine's keyword arguments (defaults applied).
@@ -314,6 +329,8 @@ def registry() -> dict[str, Op]:
 def get(name: str) -> Op:
     """The operation called ``name`` (``conv_size`` and ``conv-size`` both work)."""
     ops = registry()
+    if name in ops:  # the common case (batch records): no normalising
+        return ops[name]
     key = str(name).strip().replace("_", "-")
     if key in ops:
         return ops[key]
