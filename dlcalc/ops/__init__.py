@@ -209,7 +209,7 @@ class Op:
         self.description = description
         self.answers = tuple(answers) or self.result_keys[:1]
         self._by_name: dict[str, Param] | None = None
-        self._loaded: Callable[..., Any] | None = None
+        self._loaded: Any = None  # the engine module
         unknown = [k for k in self.answers if k not in self.result_keys]
         if unknown:
             raise ValueError(f"{name}: answer keys {unknown} are not result keys")
@@ -236,11 +236,12 @@ class Op:
         raise KeyError(name)
 
     def load(self) -> Callable[..., Any]:
-        """The engine function (imported on first use, then kept)."""
+        """The engine function (its module imported on first use, then kept; the function
+        is looked up each time, so a patched module is honoured)."""
+        module, _, attr = self.func.partition(":")
         if self._loaded is None:
-            module, _, attr = self.func.partition(":")
-            self._loaded = getattr(importlib.import_module(module), attr)
-        return self._loaded
+            self._loaded = importlib.import_module(module)
+        return getattr(self._loaded, attr)
 
     def bind(self, args: Mapping[str, Any]) -> dict[str, Any]:
         """Parse raw arguments into the engine's keyword arguments (defaults applied).
