@@ -50,7 +50,12 @@ def mark(
         tol = keyed.pop("tol")
     if "decimals" in keyed:
         decimals = keyed.pop("decimals")
-    if tol is not None and not (isinstance(tol, int | float) and math.isfinite(tol) and tol >= 0):
+    if tol is not None and (
+        isinstance(tol, bool)
+        or not isinstance(tol, int | float)
+        or not math.isfinite(tol)
+        or tol < 0
+    ):
         raise InputError(f"--tol: expected a non-negative number, got {tol!r}")
     rule = Rule(None if tol is None else float(tol), decimals)
     items = _items(solution, answers, keyed)
@@ -79,7 +84,8 @@ def mark(
 def _one_reading_per_bare_answer(items: list[Item]) -> list[Item]:
     """A bare answer that fits several answer keys (vae: loss, recon, kl) is the student's
     answer to one of them: keep the keys it is right for (conv-size's 55 is out_h and out_w),
-    else those where it is a follow-through or a named mistake, else all of them (wrong)."""
+    else those where it is a follow-through or a named mistake, else one wrong line on the
+    first answer key that names the others' values."""
     out: list[Item] = []
     groups: dict[int, list[Item]] = {}
     for item in items:
