@@ -113,6 +113,11 @@ def lookup(solution: Any, address: Address) -> Any:
     import numpy as np
 
     arr = np.asarray(value)
+    if arr.ndim == 0:
+        raise InputError(
+            f"--check: {address.name} is one number: it has no elements to index "
+            f"(write {address.name}=ANSWER)"
+        )
     if len(address.index) > arr.ndim:
         raise InputError(
             f"--check: {address} has {len(address.index)} indices but {address.name} has "
