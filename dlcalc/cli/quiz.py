@@ -154,6 +154,12 @@ def quiz(
             help="Mark each answer at once or all at the end [default: now; end with --exam].",
         ),
     ] = None,
+    syllabus: Annotated[
+        bool,
+        typer.Option(
+            "--syllabus", help="Only questions within the slides (skip beyond_slides ones)."
+        ),
+    ] = False,
     bank: BankOpt = None,
     no_bundled: NoBundledOpt = False,
     no_save: Annotated[
@@ -176,7 +182,15 @@ def quiz(
     from dlcalc.quiz.generate import EXAM_MINUTES, build_quiz, item_dict, pick
 
     if resume:
-        if exam or print_ or as_json or seed is not None or minutes is not None or no_save:
+        if (
+            exam
+            or print_
+            or as_json
+            or seed is not None
+            or minutes is not None
+            or no_save
+            or syllabus
+        ):
             raise InputError("--resume: continues the last exam as it was; give no other options")
         _resume()
         return
@@ -194,7 +208,13 @@ def quiz(
     if seed is None:
         seed = random.SystemRandom().randrange(1, 1_000_000)
     questions = pick(
-        _bank(bank, no_bundled), topics=topics, kinds=kinds, n=count, seed=seed, exam=exam
+        _bank(bank, no_bundled),
+        topics=topics,
+        kinds=kinds,
+        n=count,
+        seed=seed,
+        exam=exam,
+        syllabus=syllabus,
     )
     items = build_quiz(questions, seed, exam=exam)
     if as_json:
@@ -482,7 +502,8 @@ def bank_stats(
     """Count the bank's questions per topic and kind.
 
     Also the choices' length cues over the worded mcqs: how often the key is the strictly
-    longest choice, how many keys are 1.5x their longest distractor, the keys' length ranks.
+    longest choice, how many keys are 1.5x their longest distractor, the keys' length ranks;
+    and how many questions go beyond the slides (``beyond_slides``, skipped by --syllabus).
     """
     from dlcalc.quiz.stats import stats, stats_text
 

@@ -59,6 +59,11 @@ class Question:
         return int(self.data.get("marks", DEFAULT_MARKS.get(self.kind, 1)))
 
     @property
+    def beyond_slides(self) -> bool:
+        """True when the question goes beyond the course slides (``--syllabus`` skips it)."""
+        return self.data.get("beyond_slides") is True
+
+    @property
     def parts(self) -> list[Any]:
         """A calc question's ``[[question.parts]]`` tables (empty for a one-part question)."""
         parts = self.data.get("parts") if self.kind == "calc" else None
@@ -93,13 +98,20 @@ class Bank:
         return {q.id: q for q in self.questions}
 
     def select(
-        self, topics: Sequence[str] | None = None, kinds: Sequence[str] | None = None
+        self,
+        topics: Sequence[str] | None = None,
+        kinds: Sequence[str] | None = None,
+        *,
+        syllabus: bool = False,
     ) -> list[Question]:
-        """Questions whose topic and kind are among those given (all when empty), by id."""
+        """Questions whose topic and kind are among those given (all when empty), by id;
+        with ``syllabus`` only those within the slides (not ``beyond_slides``)."""
         out = [
             q
             for q in self.questions
-            if (not topics or q.topic in topics) and (not kinds or q.kind in kinds)
+            if (not topics or q.topic in topics)
+            and (not kinds or q.kind in kinds)
+            and not (syllabus and q.beyond_slides)
         ]
         return sorted(out, key=lambda q: q.id)
 

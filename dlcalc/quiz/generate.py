@@ -323,13 +323,15 @@ def pick(
     n: int = 10,
     seed: int,
     exam: bool = False,
+    syllabus: bool = False,
 ) -> list[Question]:
-    """Choose the quiz's questions: ``n`` at random, or the exam's 8 mcq, 2 calc, 4 essay."""
+    """Choose the quiz's questions: ``n`` at random, or the exam's 8 mcq, 2 calc, 4 essay;
+    with ``syllabus`` only questions within the slides (no ``beyond_slides`` ones)."""
     rng = random.Random(seed)
     if exam:
         chosen: list[Question] = []
         for kind, count in EXAM_SHAPE:
-            pool = bank.select(topics, [kind])
+            pool = bank.select(topics, [kind], syllabus=syllabus)
             if kind == "calc" and sum(bool(q.parts) for q in pool) >= count:
                 chosen += _exam_calc([q for q in pool if q.parts], count, rng)
                 continue
@@ -338,7 +340,7 @@ def pick(
                 raise InputError(f"--exam: needs {count} {kind} questions, {what} has {len(pool)}")
             chosen += rng.sample(pool, count)
         return chosen
-    pool = bank.select(topics, kinds)
+    pool = bank.select(topics, kinds, syllabus=syllabus)
     if not pool:
         raise InputError(f"--topic/--kind: no questions match {_need(kinds, topics)}")
     return rng.sample(pool, min(n, len(pool)))

@@ -22,6 +22,7 @@ def stats(bank: Bank) -> dict[str, Any]:
         "topics": {t: {**row, "total": sum(row.values())} for t, row in table.items()},
         "kinds": {k: sum(row[k] for row in table.values()) for k in KINDS},
         "total": len(bank.questions),
+        "beyond_slides": sum(q.beyond_slides for q in bank.questions),
         "choices": fairness(bank.questions),
     }
 
@@ -38,6 +39,8 @@ def stats_text(data: dict[str, Any]) -> str:
         + "  ".join(c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True))
         for r in [head, *rows]
     )
+    if "beyond_slides" in data:
+        table += f"\n\nbeyond the slides: {data['beyond_slides']} (--syllabus skips them)"
     fair = data.get("choices")
     if not fair or not fair["worded_mcq"]:
         return table

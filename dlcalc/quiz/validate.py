@@ -13,7 +13,7 @@ from typing import Any
 
 from dlcalc.quiz.bank import KINDS, PLACEHOLDER, BankError, Question, bank_files, load_file
 
-COMMON_KEYS = {"id", "kind", "topic", "prompt", "source", "tags", "marks"}
+COMMON_KEYS = {"id", "kind", "topic", "prompt", "source", "tags", "marks", "beyond_slides"}
 KIND_KEYS = {
     "mcq": {"choices", "answer", "explanation", "shuffle"},
     "essay": {"marking_points", "model_answer"},
@@ -97,6 +97,8 @@ def check_question(q: Question, *, run_ops: bool = True) -> list[str]:
         errs.append("marks: expected a positive integer")
     if "tags" in d and not (isinstance(d["tags"], list) and all(_text(t) for t in d["tags"])):
         errs.append("tags: expected a list of strings")
+    if "beyond_slides" in d and not isinstance(d["beyond_slides"], bool):
+        errs.append("beyond_slides: expected true or false")
     errs += {"mcq": _check_mcq, "essay": _check_essay, "calc": _check_calc}[q.kind](q, run_ops)
     return errs
 
