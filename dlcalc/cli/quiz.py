@@ -527,6 +527,18 @@ ExportSeedOpt = Annotated[
 ]
 
 
+VariantsOpt = Annotated[
+    int,
+    typer.Option(
+        "--variants",
+        metavar="N",
+        min=1,
+        max=100,
+        help="Drawn variants per calc template (same --seed, same variants in every format).",
+    ),
+]
+
+
 def export_anki(
     out: Annotated[
         str, typer.Option("--out", "-o", metavar="FILE.apkg", help="Deck file to write.")
@@ -536,6 +548,16 @@ def export_anki(
     bank: BankOpt = None,
     no_bundled: NoBundledOpt = False,
     seed: ExportSeedOpt = EXPORT_SEED,
+    variants: Annotated[
+        int,
+        typer.Option(
+            "--variants",
+            metavar="N",
+            min=1,
+            max=100,
+            help="Drawn variants per calc template [default: 1].",
+        ),
+    ] = 1,
 ) -> None:
     """Write an Anki deck (.apkg): one note per question, a sub-deck per topic.
 
@@ -547,7 +569,7 @@ def export_anki(
 
     topics, kinds = _filters(topic, kind)
     questions = _bank(bank, no_bundled).select(topics, kinds)
-    n = anki_package(questions, Path(out), seed=seed)
+    n = anki_package(questions, Path(out), seed=seed, variants=variants)
     typer.echo(f"wrote {n} notes to {out}")
 
 
@@ -561,6 +583,16 @@ def export_markdown(
     bank: BankOpt = None,
     no_bundled: NoBundledOpt = False,
     seed: ExportSeedOpt = EXPORT_SEED,
+    variants: Annotated[
+        int,
+        typer.Option(
+            "--variants",
+            metavar="N",
+            min=1,
+            max=100,
+            help="Drawn variants per calc template [default: 1].",
+        ),
+    ] = 1,
 ) -> None:
     """Write the bank as a Markdown study sheet, answers under each question.
 
@@ -571,24 +603,14 @@ def export_markdown(
     from dlcalc.quiz.export import bank_markdown, write_text_out
 
     topics, kinds = _filters(topic, kind)
-    text = bank_markdown(_bank(bank, no_bundled).select(topics, kinds), seed=seed)
+    text = bank_markdown(
+        _bank(bank, no_bundled).select(topics, kinds), seed=seed, variants=variants
+    )
     if out is None:
         typer.echo(text, nl=False)
     else:
         write_text_out(Path(out), text)
         typer.echo(f"wrote {out}")
-
-
-VariantsOpt = Annotated[
-    int,
-    typer.Option(
-        "--variants",
-        metavar="N",
-        min=1,
-        max=100,
-        help="Drawn variants per calc template (same --seed, same variants in every format).",
-    ),
-]
 
 
 def _lms_export(

@@ -80,11 +80,21 @@ def quiz_markdown(
     return text.rstrip() + "\n"
 
 
-def bank_markdown(questions: Sequence[Question], *, seed: int = 0) -> str:
+def _items_of(q: Question, seed: int, variants: int) -> list[Item]:
+    """One item per question; a calc template gives ``variants`` drawn items (the draws of
+    the Moodle/GIFT exports: the same seed, the same variants in every format)."""
+    if q.kind != "calc" or variants <= 1:
+        return [instantiate(q, seed)]
+    from dlcalc.quiz.lms import variants as draw
+
+    return draw(q, variants, seed)
+
+
+def bank_markdown(questions: Sequence[Question], *, seed: int = 0, variants: int = 1) -> str:
     """A study sheet of the whole (filtered) bank, each answer right under its question.
 
     Choices are shuffled per question with ``seed`` (as a quiz would), so the key is not
-    always "A" as it is in the bank files.
+    always "A" as it is in the bank files; a calc template gives ``variants`` drawn questions.
     """
     from dlcalc.ops import TOPICS
 
@@ -94,16 +104,18 @@ def bank_markdown(questions: Sequence[Question], *, seed: int = 0) -> str:
         if not mine:
             continue
         out += [f"## {topic}", ""]
-        for i, q in enumerate(mine, start=1):
-            item = instantiate(q, seed)
-            out += _question_md(i, item)
-            out += [
-                "<details><summary>Answer</summary>",
-                "",
-                *_answer_md(i, item),
-                "</details>",
-                "",
-            ]
+        i = 0
+        for q in mine:
+            for item in _items_of(q, seed, variants):
+                i += 1
+                out += _question_md(i, item)
+                out += [
+                    "<details><summary>Answer</summary>",
+                    "",
+                    *_answer_md(i, item),
+                    "</details>",
+                    "",
+                ]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -147,11 +159,13 @@ def deck_id(name: str) -> int:
     return 1_500_000_000_000 + zlib.crc32(name.encode("utf-8"))
 
 
-def anki_package(questions: Sequence[Question], out: Path, *, seed: int = 0) -> int:
+def anki_package(
+    questions: Sequence[Question], out: Path, *, seed: int = 0, variants: int = 1
+) -> int:
     """Write an .apkg with one note per question (sub-deck per topic); return the note count.
 
-    Calc templates become one concrete question (parameters drawn with ``seed``); mcq
-    choices are shuffled with ``seed``.
+    Calc templates become ``variants`` concrete questions (parameters drawn with ``seed``);
+    mcq choices are shuffled with ``seed``.
     """
     import genanki
 
@@ -169,25 +183,30 @@ def anki_package(questions: Sequence[Question], out: Path, *, seed: int = 0) -> 
         css=".card { font-family: sans-serif; font-size: 18px; text-align: left; }",
     )
     decks: dict[str, genanki.Deck] = {}
+    notes = 0
     for q in questions:
         name = f"{ANKI_DECK}::{q.topic}"
         deck = decks.setdefault(q.topic, genanki.Deck(deck_id(name), name))
-        front, back = _card(instantiate(q, seed))
-        deck.add_note(
-            genanki.Note(
-                model=model,
-                fields=[front, back, html.escape(q.topic), html.escape(q.id)],
-                tags=[q.topic, q.kind],
-                guid=genanki.guid_for("dlcalc", q.id),
+        items = _items_of(q, seed, variants)
+        for k, item in enumerate(items, start=1):
+            front, back = _card(item)
+            ident = q.id if len(items) == 1 else f"{q.id}-v{k:02d}"
+            deck.add_note(
+                genanki.Note(
+                    model=model,
+                    fields=[front, back, html.escape(q.topic), html.escape(ident)],
+                    tags=[q.topic, q.kind],
+                    guid=genanki.guid_for("dlcalc", ident),
+                )
             )
-        )
+            notes += 1
     check_out(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         genanki.Package(list(decks.values())).write_to_file(str(out))
     except OSError as exc:
         raise InputError(f"--out: cannot write {str(out)!r} ({exc.strerror or exc})") from None
-    return len(questions)
+    return notes
 
 
 def check_out(out: Path) -> None:

@@ -67,3 +67,15 @@ def test_anki_keys_are_spread_and_reproducible(cli, tmp_path):
     assert _anki_backs(cli, tmp_path) == backs
     other = _anki_backs(cli, tmp_path, "--seed", "7")
     assert other.keys() == backs.keys() and other != backs
+
+
+def test_exports_draw_several_variants_of_each_calc_template(tmp_path):
+    # issue 16: --variants N gives N drawn questions per calc template (the Moodle draws)
+    from dlcalc.quiz.export import anki_package, bank_markdown
+    from dlcalc.quiz.loading import load_bank
+
+    questions = load_bank().select(["cnn"], ["calc"])
+    one = bank_markdown(questions, seed=1)
+    three = bank_markdown(questions, seed=1, variants=3)
+    assert three.count("<summary>Answer</summary>") == 3 * one.count("<summary>Answer</summary>")
+    assert anki_package(questions, tmp_path / "d.apkg", seed=1, variants=3) == 3 * len(questions)
