@@ -59,6 +59,7 @@ def arch(
     spec: Any | None = ...,
     input: int | str | Sequence[int] | None = ...,
     depth: int | None = ...,
+    params: int | None = ...,
     unit: Any | None = ...,
     list: bool = ...,
     steps: bool = ...,

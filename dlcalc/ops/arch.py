@@ -89,6 +89,13 @@ OPS = [
                 lo=1,
             ),
             Param(
+                "params",
+                "int",
+                "total parameter count: solve the one layer written '?' (conv ? k3, fc ?) "
+                "for it (result solutions)",
+                lo=1,
+            ),
+            Param(
                 "unit",
                 "parsed",
                 "0-based output unit i,j of the last conv/pooling layer: the input rows and "
@@ -118,6 +125,7 @@ OPS = [
             "param_memory_mb",
             "activation_memory_mb",
             "receptive_field",
+            "solutions",
         ),
         example={"name": "alexnet"},
     ),

@@ -107,7 +107,7 @@ def parse_text(text: str, flag: str, start: int = 1) -> list[Node]:
                 opts[m.group(1)] = m.group(2)
             elif low in ("ceil", "nobias", "bias", "tv"):
                 opts[low] = True
-            elif re.fullmatch(r"[0-9.x]+", low):
+            elif re.fullmatch(r"[0-9.x]+", low) or low == "?":
                 positional.append(low)
             else:
                 raise InputError(f"{where}: unknown option '{tok}' (expected {_OPTION_HELP})")
@@ -210,12 +210,15 @@ def make(word: str, positional: list[Any], opts: dict[str, Any], where: str) -> 
     if kind != "conv" and ({"d", "g", "nobias"} & set(opts)) and kind not in ("fc", "rbf"):
         bad = sorted({"d", "g", "nobias"} & set(opts))[0]
         raise InputError(f"{where}: option '{bad}' does not apply to {kind}")
+    unknown = bool(positional) and str(positional[0]).strip() == "?"
+    if unknown and kind not in ("conv", "fc"):
+        raise InputError(f"{where}: only a conv's filters or an fc's outputs can be '?'")
     if kind == "conv":
         want(1, "the number of filters N (conv N kK ...)")
         g = geometry(1)
-        return conv(
+        node = conv(
             "",
-            _number(positional[0], where, "filters"),
+            1 if unknown else _number(positional[0], where, "filters"),
             g["k"],
             g["s"],
             g["p"],
@@ -224,6 +227,8 @@ def make(word: str, positional: list[Any], opts: dict[str, Any], where: str) -> 
             bias=not opts.get("nobias"),
             label=label,
         )
+        node.args["unknown"] = unknown  # conv ? k3: solved for arch --params
+        return node
     if kind in ("maxpool", "avgpool", "subsample"):
         want(0, "no number (maxpool kK [sS] [pP])")
         g = geometry(None)
@@ -234,13 +239,15 @@ def make(word: str, positional: list[Any], opts: dict[str, Any], where: str) -> 
         raise InputError(f"{where}: option '{bad}' does not apply to {kind}")
     if kind in ("fc", "rbf"):
         want(1, "the number of outputs (fc N)")
-        return leaf(
+        node = leaf(
             kind,
             "",
             label,
-            out=_number(positional[0], where, "outputs"),
+            out=1 if unknown else _number(positional[0], where, "outputs"),
             bias=kind == "fc" and not opts.get("nobias"),
         )
+        node.args["unknown"] = unknown  # fc ?: solved for arch --params
+        return node
     if kind in ("adaptiveavgpool", "gap"):
         if kind == "gap":
             want(0, "no number")
@@ -364,7 +371,16 @@ def layers_param(raw: Any, name: str) -> Layers:
         return Layers(nodes)
     if not isinstance(raw, str):
         raise InputError(f'{flag}: expected layer text such as "conv 96 k11 s4; fc 10"')
-    return Layers(parse_text(raw, flag))
+    nodes = parse_text(raw, flag)
+    if sum(1 for n in _all_nodes(nodes) if n.args.get("unknown")) > 1:
+        raise InputError(f"{flag}: at most one layer may be '?' (the one --params solves)")
+    return Layers(nodes)
+
+
+def _all_nodes(nodes: Any) -> Any:
+    for node in nodes:
+        yield node
+        yield from _all_nodes(node.children)
 
 
 def spec_param(raw: Any, name: str) -> Spec:

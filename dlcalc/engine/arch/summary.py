@@ -98,6 +98,40 @@ def _si(n: float) -> str:
     return f"{n:g}"
 
 
+MAX_WIDTH = 4096  # filters / outputs tried for a '?' layer
+
+
+def _every_node(nodes: Sequence[Node]) -> Any:
+    for node in nodes:
+        yield node
+        yield from _every_node(node.children)
+
+
+def _total(nodes: Sequence[Node], shape: tuple[int, ...]) -> int:
+    """The network's total parameters (the walk without working)."""
+    ctx = Ctx("--layers", "", shape, False)
+    x, field, total = shape, INPUT_FIELD if len(shape) == 3 else None, 0
+    for node in nodes:
+        ctx.label = node.label or node.name
+        rec = walk(node, x, "", 1, ctx, field)
+        x, field, total = rec.shape, rec.field, total + rec.params
+    return total
+
+
+def _solve_width(nodes: Sequence[Node], node: Node, shape: tuple[int, ...], target: int) -> list:
+    """Every width 1..MAX_WIDTH of ``node`` giving ``target`` parameters. The total grows
+    with the width, so the search stops past the target."""
+    found = []
+    for width in range(1, MAX_WIDTH + 1):
+        node.args["out"] = width
+        total = _total(nodes, shape)
+        if total == target:
+            found.append(width)
+        elif total > target:
+            break
+    return found
+
+
 def _load(
     name: str | None,
     layers: Sequence[Node] | None,
@@ -247,6 +281,7 @@ def arch(
     unit: tuple[int, int] | None = None,
     list: bool = False,  # the CLI's --list (shadows the builtin here only)
     steps: bool = False,
+    params: int | None = None,
 ) -> Solution:
     """Output shape, parameters and MACs of every layer of a network, and the totals.
 
@@ -258,6 +293,9 @@ def arch(
     total_params = sum of the layers' params; total_macs likewise. ``unit`` (i, j): the
     input region the receptive field of that output unit of the last conv/pooling layer
     covers; ``list``: the presets and where each comes from, instead of a network.
+    ``params``: the total parameter count to solve the one layer written ``conv ? ...`` or
+    ``fc ?`` for: every width 1-4096 giving exactly that total (``solutions``; the network
+    is shown with the first).
     """
     if list:
         given = [f for f, v in (("NAME", name), ("--layers", layers), ("--spec", spec)) if v]
@@ -265,6 +303,31 @@ def arch(
             raise InputError(f"--list: lists the presets; give it without {given[0]}")
         return _preset_list()
     nodes, shape, ctx, default_depth, notes = _load(name, layers, spec, input)
+    unknown = next((n for n in _every_node(nodes) if n.args.get("unknown")), None)
+    if (unknown is None) != (params is None):
+        raise InputError(
+            "--params: solves a layer written with '?' (conv ? k3 or fc ?) for a total "
+            "parameter count; give both"
+            if unknown is None
+            else "--params: the layer written with '?' needs the total parameter count to solve for"
+        )
+    solutions: list[int] | None = None
+    if unknown is not None:
+        assert params is not None
+        solutions = _solve_width(nodes, unknown, shape, params)
+        if not solutions:
+            sol = Solution(
+                result={"solutions": [], "total_params": None},
+                notes=[f"no width from 1 to {MAX_WIDTH} gives {params:,} parameters"],
+            )
+            sol.primary = "solutions"
+            return sol
+        unknown.args["out"] = solutions[0]
+        notes.append(
+            f"solved: the '?' layer ({unknown.label}) has {solutions[0]} "
+            f"{'filters' if unknown.kind == 'conv' else 'outputs'} for {params:,} parameters"
+            + (f" (also {', '.join(map(str, solutions[1:]))})" if len(solutions) > 1 else "")
+        )
     ctx.want_steps = steps or all(n.kind not in CONTAINERS for n in nodes)
     w = Working()
     for rule in ("conv-no-bias", "fc-no-bias", "bn-running-stats"):  # the walk's variant rules
@@ -339,7 +402,12 @@ def arch(
             f"unit_region: rows and cols are inclusive 0-based input pixel ranges, clipped "
             f"to the {shape_text(shape[1:])} input (unclipped_* reach into the padding)"
         )
-    return w.solution(result, steps=work, notes=notes, tables=tables)
+    if solutions is not None:
+        result["solutions"] = solutions
+    sol = w.solution(result, steps=work, notes=notes, tables=tables)
+    if solutions is not None:
+        sol.primary = "solutions"
+    return sol
 
 
 def _unit_region(
