@@ -539,6 +539,15 @@ VariantsOpt = Annotated[
 ]
 
 
+OneVariantOpt = Annotated[
+    int,
+    typer.Option(
+        "--variants", metavar="N", min=1, max=100,
+        help="Drawn variants per calc template.",
+    ),
+]  # fmt: skip
+
+
 def export_anki(
     out: Annotated[
         str, typer.Option("--out", "-o", metavar="FILE.apkg", help="Deck file to write.")
@@ -548,16 +557,7 @@ def export_anki(
     bank: BankOpt = None,
     no_bundled: NoBundledOpt = False,
     seed: ExportSeedOpt = EXPORT_SEED,
-    variants: Annotated[
-        int,
-        typer.Option(
-            "--variants",
-            metavar="N",
-            min=1,
-            max=100,
-            help="Drawn variants per calc template [default: 1].",
-        ),
-    ] = 1,
+    variants: OneVariantOpt = 1,
 ) -> None:
     """Write an Anki deck (.apkg): one note per question, a sub-deck per topic.
 
@@ -583,16 +583,7 @@ def export_markdown(
     bank: BankOpt = None,
     no_bundled: NoBundledOpt = False,
     seed: ExportSeedOpt = EXPORT_SEED,
-    variants: Annotated[
-        int,
-        typer.Option(
-            "--variants",
-            metavar="N",
-            min=1,
-            max=100,
-            help="Drawn variants per calc template [default: 1].",
-        ),
-    ] = 1,
+    variants: OneVariantOpt = 1,
 ) -> None:
     """Write the bank as a Markdown study sheet, answers under each question.
 
