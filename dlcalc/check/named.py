@@ -6,30 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from dlcalc.check.address import lookup
-from dlcalc.check.catalogue import mistakes_for
+from dlcalc.check.catalogue import replays
 from dlcalc.check.items import MISTAKE, Item, compare
 from dlcalc.check.precision import Rule
 from dlcalc.errors import DlcalcError
 
 
-def named_mistake(solution: Any, item: Item, rule: Rule, replays: dict[str, Any]) -> None:
+def named_mistake(solution: Any, item: Item, rule: Rule, cache: dict[str, Any]) -> None:
     """The first catalogued misconception whose replay gives the student's value; any other
     that gives the same value is named as an alternative (an examiner cannot tell them apart)."""
     if item.answer is None or solution.rerun is None:
         return
-    slips = set(getattr(solution, "slips", ()) or ())
     found: list[tuple[Any, Any]] = []
-    for mistake in mistakes_for(solution.op):
-        if slips and mistake.id not in slips:
-            continue  # the engine did not consult this rule: it cannot apply to this run
-        if mistake.id not in replays:
-            try:
-                replays[mistake.id] = solution.replay(rule=mistake.id)
-            except (DlcalcError, ArithmeticError, ValueError, IndexError, KeyError):
-                replays[mistake.id] = None
-        replayed = replays[mistake.id]
-        if replayed is None:
-            continue
+    for mistake, replayed in replays(solution, cache):
         try:
             value = lookup(replayed, item.address)
         except DlcalcError:

@@ -170,23 +170,11 @@ def _element(value: Any, index: str, size: int) -> Any:
 
 
 def _replays(item: Item) -> list[tuple[Any, Any]]:
-    """(mistake, replayed solution) for each catalogued misconception the engine consulted."""
-    from dlcalc.check.catalogue import mistakes_for
-    from dlcalc.errors import DlcalcError
+    """(mistake, replayed solution) for each catalogued misconception the engine consulted
+    (the marker's own replays: dlcalc.check.catalogue.replays)."""
+    from dlcalc.check.catalogue import replays
 
-    sol = item.solution
-    if sol is None or getattr(sol, "rerun", None) is None:
-        return []
-    consulted = set(getattr(sol, "slips", ()) or ())
-    out = []
-    for mistake in mistakes_for(sol.op):
-        if consulted and mistake.id not in consulted:
-            continue
-        try:
-            out.append((mistake, sol.replay(rule=mistake.id)))
-        except (DlcalcError, ArithmeticError, ValueError, IndexError, KeyError, TypeError):
-            continue
-    return out
+    return [] if item.solution is None else list(replays(item.solution))
 
 
 def _slip_values(replayed: Any, key: str) -> Any:

@@ -13,6 +13,7 @@ from typing import Any
 
 from dlcalc.engine._working import Working
 from dlcalc.engine.arch.layers import Node
+from dlcalc.engine.arch.solve import MAX_WIDTH, every_node, solve_width
 from dlcalc.engine.arch.walk import (
     CONTAINERS,
     INPUT_FIELD,
@@ -96,40 +97,6 @@ def _si(n: float) -> str:
         if n >= div:
             return f"{n / div:.2f}{prefix}"
     return f"{n:g}"
-
-
-MAX_WIDTH = 4096  # filters / outputs tried for a '?' layer
-
-
-def _every_node(nodes: Sequence[Node]) -> Any:
-    for node in nodes:
-        yield node
-        yield from _every_node(node.children)
-
-
-def _total(nodes: Sequence[Node], shape: tuple[int, ...]) -> int:
-    """The network's total parameters (the walk without working)."""
-    ctx = Ctx("--layers", "", shape, False)
-    x, field, total = shape, INPUT_FIELD if len(shape) == 3 else None, 0
-    for node in nodes:
-        ctx.label = node.label or node.name
-        rec = walk(node, x, "", 1, ctx, field)
-        x, field, total = rec.shape, rec.field, total + rec.params
-    return total
-
-
-def _solve_width(nodes: Sequence[Node], node: Node, shape: tuple[int, ...], target: int) -> list:
-    """Every width 1..MAX_WIDTH of ``node`` giving ``target`` parameters. The total grows
-    with the width, so the search stops past the target."""
-    found = []
-    for width in range(1, MAX_WIDTH + 1):
-        node.args["out"] = width
-        total = _total(nodes, shape)
-        if total == target:
-            found.append(width)
-        elif total > target:
-            break
-    return found
 
 
 def _load(
@@ -303,7 +270,7 @@ def arch(
             raise InputError(f"--list: lists the presets; give it without {given[0]}")
         return _preset_list()
     nodes, shape, ctx, default_depth, notes = _load(name, layers, spec, input)
-    unknown = next((n for n in _every_node(nodes) if n.args.get("unknown")), None)
+    unknown = next((n for n in every_node(nodes) if n.args.get("unknown")), None)
     if (unknown is None) != (params is None):
         raise InputError(
             "--params: solves a layer written with '?' (conv ? k3 or fc ?) for a total "
@@ -314,7 +281,7 @@ def arch(
     solutions: list[int] | None = None
     if unknown is not None:
         assert params is not None
-        solutions = _solve_width(nodes, unknown, shape, params)
+        solutions = solve_width(nodes, unknown, shape, params)
         if not solutions:
             sol = Solution(
                 result={"solutions": [], "total_params": None},
